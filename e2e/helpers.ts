@@ -1,0 +1,18 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+
+export const appUrl = (): string => {
+  const url = process.env.SAMSTEM_URL;
+  if (!url) throw new Error('SAMSTEM_URL is not set: e2e/global-setup.ts should have started `npm run web`.');
+  return url;
+};
+
+/** Saves a full-page screenshot under e2e/screenshots/ (git-ignored) for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = path.resolve('e2e', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
