@@ -44,6 +44,12 @@ export type TimeOfDay = 'morning' | 'midday' | 'evening' | 'night';
 export interface DoseAtTime {
   /** Time of day, or a clock time `HH:mm` when the dose is exact. */
   time: TimeOfDay | `${number}:${number}`;
+  /**
+   * Kodeverk 8325 Tidsområde code when the source gave one. It is finer than `time`:
+   * 1 Morgen, 2 Formiddag, 3 Midt på dagen, 4 Ettermiddag, 5 Kveld (seen in real M1s).
+   * `time` then holds the TimeOfDay it is grouped under (see shared/dosage.ts).
+   */
+  timeRange?: string;
   amount: number;
   unit: string;
 }
@@ -249,6 +255,8 @@ export interface CatalogueInteraction {
   consequence: string;
   mechanism?: string;
   handling?: string;
+  /** Situasjonskriterium: when the interaction applies, e.g. "Gjelder ved simvastatindoser over 20 mg daglig." */
+  situation?: string;
 }
 
 export interface CatalogueMeta {

@@ -1,0 +1,96 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { parseIdentityNumber, formatIdentityNumber } from '../../../../shared/identity';
+import { nb } from '../../i18n/nb';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { appDb, localPatients } from '../../db/db';
+import { openPatient, selectPatient } from './patientSlice';
+
+export function PatientSearch() {
+  const dispatch = useAppDispatch();
+  const { status, identityNumber } = useAppSelector(selectPatient);
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const inputId = useId();
+  const hintId = useId();
+  const errorId = useId();
+  const t = nb.patient;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseIdentityNumber(value);
+    if (!parsed.ok) {
+      setError(parsed.message);
+      return;
+    }
+    setError(null);
+    void dispatch(openPatient({ identityNumber: parsed.value, kind: parsed.kind }));
+  };
+
+  return (
+    <section className="patient-search" aria-label={t.searchHeading}>
+      <form className="search-form" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor={inputId}>{t.identityLabel}</label>
+          <input
+            id={inputId}
+            name="identityNumber"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            value={value}
+            onChange={(e) => {
+              setValue(e.target.value);
+              if (error) setError(null);
+            }}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+          />
+          <span id={hintId} className="hint">{t.identityHint}</span>
+          {error && (
+            <span id={errorId} className="field-error" role="alert" data-testid="identity-error">
+              {error}
+            </span>
+          )}
+        </div>
+        <button type="submit" className="btn btn-primary" disabled={status === 'loading'}>
+          {t.open}
+        </button>
+      </form>
+      <LocalPatientList
+        current={identityNumber}
+        onOpen={(id, kind) => {
+          setValue(id);
+          setError(null);
+          void dispatch(openPatient({ identityNumber: id, kind }));
+        }}
+      />
+    </section>
+  );
+}
+
+function LocalPatientList({ current, onOpen }: { current: string | null; onOpen: (id: string, kind: 'FNR' | 'DNR' | 'HNR') => void }) {
+  const patients = useLiveQuery(() => localPatients(appDb()), []);
+  if (!patients?.length) return null;
+  return (
+    <details className="local-patients">
+      <summary>{nb.patient.demoPatientsHeading}</summary>
+      <ul>
+        {patients.map((p) => (
+          <li key={p.identityNumber}>
+            <button
+              type="button"
+              className="btn btn-link"
+              aria-current={p.identityNumber === current ? 'true' : undefined}
+              onClick={() => onOpen(p.identityNumber, p.identityKind)}
+            >
+              {p.givenName} {p.familyName}
+            </button>{' '}
+            <span className="mono">{formatIdentityNumber(p.identityNumber)}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,91 @@
+// Workflow state of the patient on screen: which patient is being opened, the status of the read
+// and the read itself (server data that is not stored in Dexie). Cleared on sign-out and on every
+// new open, so a failure never leaves an older read on screen.
+
+import { createAsyncThunk, createSlice } from '@reduxjs/toolkit';
+import type { IdentityKind, MedicationRead } from '../../../../shared/model';
+import { toErrorInfo, type BrokerErrorInfo } from '../../api/errors';
+import type { ThunkExtra } from '../../app/extra';
+import { nb } from '../../i18n/nb';
+import { signedOut, type SessionState } from '../session/sessionSlice';
+
+export interface PatientState {
+  /** The identity number asked for, or null when no patient is open. */
+  identityNumber: string | null;
+  identityKind: IdentityKind | null;
+  status: 'idle' | 'loading' | 'loaded' | 'error';
+  /** requestId of the read in flight; answers to any other request are ignored. */
+  requestId: string | null;
+  read: MedicationRead | null;
+  error: BrokerErrorInfo | null;
+}
+
+const initialState: PatientState = {
+  identityNumber: null,
+  identityKind: null,
+  status: 'idle',
+  requestId: null,
+  read: null,
+  error: null,
+};
+
+export interface OpenPatientArg {
+  identityNumber: string;
+  kind: IdentityKind;
+}
+
+export const openPatient = createAsyncThunk<
+  MedicationRead,
+  OpenPatientArg,
+  { state: { session: SessionState; patient: PatientState }; extra: ThunkExtra; rejectValue: BrokerErrorInfo }
+>('patient/open', async (arg, { getState, extra, rejectWithValue }) => {
+  const userId = getState().session.userId;
+  if (!userId) return rejectWithValue({ kind: 'no-session', message: nb.errors.noSession });
+  try {
+    const broker = await extra.broker();
+    const token = await broker.getToken(userId);
+    return await broker.getMedication({ value: arg.identityNumber, kind: arg.kind }, token);
+  } catch (err) {
+    return rejectWithValue(toErrorInfo(err));
+  }
+});
+
+export const patientSlice = createSlice({
+  name: 'patient',
+  initialState,
+  reducers: {
+    patientClosed: () => initialState,
+  },
+  extraReducers: (builder) => {
+    builder
+      .addCase(openPatient.pending, (state, action) => {
+        state.identityNumber = action.meta.arg.identityNumber;
+        state.identityKind = action.meta.arg.kind;
+        state.status = 'loading';
+        state.requestId = action.meta.requestId;
+        state.read = null;
+        state.error = null;
+      })
+      .addCase(openPatient.fulfilled, (state, action) => {
+        if (state.requestId !== action.meta.requestId) return;
+        state.status = 'loaded';
+        state.requestId = null;
+        state.read = action.payload;
+      })
+      .addCase(openPatient.rejected, (state, action) => {
+        if (state.requestId !== action.meta.requestId) return;
+        state.status = 'error';
+        state.requestId = null;
+        state.read = null;
+        state.error = action.payload ?? { kind: 'unexpected', message: nb.errors.unexpected, detail: action.error.message ?? '' };
+      })
+      .addCase(signedOut, () => initialState);
+  },
+  selectors: {
+    selectPatient: (s) => s,
+    selectRead: (s) => s.read,
+  },
+});
+
+export const { patientClosed } = patientSlice.actions;
+export const { selectPatient, selectRead } = patientSlice.selectors;

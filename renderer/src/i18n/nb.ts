@@ -1,0 +1,136 @@
+// The one message catalogue for the UI (norsk bokmål). Code is English; everything a person reads
+// comes from here so wording stays consistent and can be reviewed in one place.
+
+export const nb = {
+  app: {
+    name: 'Samstem',
+    tagline: 'Legemiddelsamstemming',
+    loading: 'Starter Samstem …',
+    startupFailed: 'Samstem kunne ikke starte',
+  },
+  session: {
+    chooseUserTitle: 'Velg testbruker',
+    chooseUserIntro:
+      'Dette er et testmiljø med syntetiske pasienter. Velg hvilken helsepersonellbruker du vil logge inn som.',
+    signedInAs: 'Innlogget som',
+    signOut: 'Logg ut',
+    hpr: 'HPR-nr.',
+    role: {
+      gp: 'Fastlege',
+      nurse: 'Sykepleier',
+      'ooh-doctor': 'Legevaktlege',
+      pharmacist: 'Farmasøyt',
+    } as Record<string, string>,
+    unknownRole: 'Ukjent rolle',
+    usersMissing: 'Fant ingen testbrukere. Kontroller at fixtures/users.json finnes i bygget.',
+  },
+  patient: {
+    searchHeading: 'Finn pasient',
+    identityLabel: 'Fødselsnummer eller D-nummer',
+    identityHint: '11 siffer, uten mellomrom',
+    open: 'Åpne pasient',
+    close: 'Lukk pasient',
+    demoPatientsHeading: 'Pasienter i den lokale journalen (testdata)',
+    identityNumber: 'Fødselsnummer',
+    identityKind: { FNR: 'Fødselsnummer', DNR: 'D-nummer', HNR: 'H-nummer' } as Record<string, string>,
+    age: (years: number) => `${years} år`,
+    born: 'Født',
+    sex: { male: 'Mann', female: 'Kvinne' } as Record<string, string>,
+    multidose: 'Multidose',
+    loading: 'Henter legemiddelopplysninger fra Reseptformidleren og Kjernejournal …',
+    retry: 'Prøv igjen',
+    refresh: 'Hent på nytt',
+    sexLabel: 'Kjønn',
+    errorHeading: 'Kunne ikke hente legemiddelopplysninger',
+    noDataShown:
+      'Opplysninger fra Reseptformidleren vises ikke før de er hentet på nytt. Den lokale legemiddellisten vises fortsatt.',
+    fetchedRf: (when: string) => `Hentet fra Reseptformidleren ${when}`,
+    fetchedKj: (when: string) => `Hentet fra Kjernejournal ${when}`,
+    fetchTimeUnknownRf: 'Tidspunkt for henting fra Reseptformidleren er ukjent',
+    partialErrorsHeading: 'Deler av opplysningene mangler',
+    partialSource: { RF: 'Reseptformidleren', KJ: 'Kjernejournal', PLL: 'Pasientens legemiddelliste' } as Record<string, string>,
+    cave: {
+      heading: 'CAVE – kritisk informasjon',
+      none: 'Ingen kritisk informasjon registrert i Kjernejournal',
+      kind: {
+        allergy: 'Allergi',
+        reaction: 'Legemiddelreaksjon',
+        condition: 'Kritisk tilstand',
+        implant: 'Implantat',
+        treatment: 'Behandling',
+        other: 'Annet',
+      } as Record<string, string>,
+      severity: {
+        critical: 'livstruende',
+        serious: 'alvorlig',
+        mild: 'mild',
+        unknown: 'ukjent alvorlighet',
+      } as Record<string, string>,
+    },
+  },
+  errors: {
+    network:
+      'Får ikke kontakt med Reseptformidleren. Sjekk nettverksforbindelsen. Prøv igjen om litt.',
+    timeout: 'Reseptformidleren svarte ikke i tide. Prøv igjen.',
+    rejected: 'Reseptformidleren avviste forespørselen.',
+    notFound: 'Fant ikke pasienten i Reseptformidleren. Kontroller nummeret og prøv igjen.',
+    unauthorized: 'Du har ikke tilgang til denne pasientens opplysninger, eller innloggingen er utløpt. Logg inn på nytt.',
+    server: (status: number) =>
+      `Reseptformidleren svarte med en feil (status ${status}). Prøv igjen om litt. Kontakt brukerstøtte hvis feilen vedvarer.`,
+    format:
+      'Svaret fra Reseptformidleren kunne ikke leses. Opplysningene vises ikke. Kontakt brukerstøtte hvis feilen vedvarer.',
+    wrongPatient:
+      'Svaret fra Reseptformidleren gjaldt en annen pasient enn den du åpnet. Opplysningene vises ikke. Prøv igjen.',
+    auth: 'Innlogging mot Reseptformidleren feilet. Prøv igjen.',
+    noSession: 'Du må velge en bruker før du kan åpne en pasient.',
+    platform: 'Finner ikke adressen til Samstem-tjenesten. Start programmet på nytt.',
+    unexpected: 'Det oppstod en uventet feil. Prøv igjen.',
+    detail: 'Melding fra tjenesten',
+    localDb: 'Den lokale legemiddellisten kunne ikke leses. Start programmet på nytt.',
+  },
+  reconcile: {
+    localHeading: 'Lokal legemiddelliste (EPJ)',
+    localRegion: 'Lokal legemiddelliste',
+    nationalHeading: 'Pasientens legemiddelliste (PLL) og gyldige resepter',
+    nationalRegion: 'Nasjonal legemiddelliste',
+    columns: { medicine: 'Legemiddel', dosage: 'Dosering', use: 'Bruk', status: 'Samstemming' },
+    emptyLocal: 'Ingen legemidler i den lokale listen.',
+    emptyNational: 'Ingen legemidler i PLL og ingen gyldige resepter.',
+    noPll: 'Pasienten har ingen pasientens legemiddelliste (PLL) ennå. Listen viser gyldige resepter i Reseptformidleren.',
+    loadingLocal: 'Leser den lokale legemiddellisten …',
+    notCompared: 'Ikke sammenlignet',
+    nationalNotFetched: 'Ikke hentet fra Reseptformidleren.',
+    nationalLoading: 'Henter …',
+    marker: {
+      same: '✓ Samme',
+      dosage: '≠ Ulik dosering',
+      medicine: '≠ Ulikt preparat',
+      onlyLocal: 'Bare lokalt',
+      onlyPll: 'Bare i PLL',
+      onlyRf: 'Bare resept i RF',
+      discontinued: 'Seponert',
+      stoppedInPll: '≠ Seponert i PLL',
+      stoppedLocally: '≠ Seponert lokalt',
+      notPllItem: 'Ikke PLL-vare',
+    },
+    matchedBy: {
+      libId: 'koblet på LIB-id',
+      reseptId: 'koblet på resept-id',
+      atc: 'koblet på ATC-kode',
+    } as Record<string, string>,
+    use: { '1': 'Fast', '2': 'Kur', '3': 'Ved behov', '4': 'Vaksine' } as Record<string, string>,
+    summary: (same: number, differ: number, onlyLocal: number, onlyNational: number) =>
+      `${same} like, ${differ} ulike, ${onlyLocal} bare lokalt, ${onlyNational} bare nasjonalt`,
+    prescriptionStatus: {
+      E: 'Ekspederbar',
+      U: 'Under ekspedering',
+      R: 'Ekspedert',
+      T: 'Tilbakekalt',
+      F: 'Utløpt',
+    } as Record<string, string>,
+    expires: (date: string) => `utløper ${date}`,
+    noPrescription: 'uten resept',
+  },
+} as const;
+
+export type Messages = typeof nb;
