@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readGetMedicationResponse } from '../shared/fhir/getMedication';
 import { SECTION } from '../shared/fhir/codes';
 import { buildDemoFixtures, buildDemoPatients } from '../fixtures/demo';
@@ -168,7 +168,10 @@ describe('broker over HTTP', () => {
     const all = logs.join('');
     expect(all).toContain('getMedication');
     expect(all).not.toMatch(/Bearer [A-Za-z0-9]/);
-    expect(all).not.toMatch(/(?<!\d)\d{11}(?!\d)/); // no identity number, not even a mistyped one
+    // no identity number, not even a mistyped or unknown one (digits inside decimals like
+    // responseTime or inside UUIDs are not numbers of people)
+    expect(all).not.toMatch(/(?<![\w.-])\d{11}(?![\w.])/);
+    for (const id of ['14034827062', '08122940188', '06120182763']) expect(all).not.toContain(id);
     for (const d of demo) {
       expect(all).not.toContain(d.patient.identityNumber);
       expect(all).not.toContain(d.patient.familyName);
@@ -230,6 +233,27 @@ describe('broker storage', () => {
       await b.stop();
       tmp.cleanup();
     }
+  });
+
+  it('serves a built renderer at / next to the API when staticDir is set, and refuses a folder without index.html', async () => {
+    const tmp = tempDbFile();
+    const dir = dirname(tmp.file);
+    const ui = join(dir, 'ui');
+    mkdirSync(join(ui, 'assets'), { recursive: true });
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Samstem</title>');
+    writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)');
+    const b = await startBroker({ dbFile: tmp.file, staticDir: ui });
+    try {
+      const page = await fetch(`${b.url}/`);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await page.text()).toContain('Samstem');
+      expect((await fetch(`${b.url}/assets/app.js`)).status).toBe(200);
+      expect((await fetch(`${b.url}/fhir/metadata`)).status).toBe(200);
+    } finally {
+      await b.stop();
+    }
+    await expect(startBroker({ dbFile: tmp.file, staticDir: join(dir, 'nothing') })).rejects.toThrow(/index.html/);
+    tmp.cleanup();
   });
 
   it('stop() can be called twice', async () => {

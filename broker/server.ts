@@ -119,7 +119,7 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
   app.setErrorHandler((err: FastifyError | BrokerProblem, req, reply) => {
     if (err instanceof BrokerProblem) return sendProblem(reply, err.problem);
     const code = (err as FastifyError).code;
-    if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && (err as FastifyError).statusCode === 400) || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       return sendProblem(reply, { status: 400, code: 'structure', nb: 'Forespørselen er ikke gyldig JSON. Send en FHIR Parameters-ressurs som JSON.', en: 'The request body is not valid JSON. Send a FHIR Parameters resource as JSON.' });
     }
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

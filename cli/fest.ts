@@ -69,7 +69,18 @@ export async function importFest(argv: string[], io: CliIo = defaultIo): Promise
     const dataDir = path.resolve(opts.data ?? '.data');
     const size = statSync(src).size;
     const started = Date.now();
-    const catalogue = await readFest(createReadStream(src, { highWaterMark: 1 << 16 }), { source: path.basename(src) });
+    // On a terminal, show how far the read has come (the real file takes a few seconds).
+    let shown = 0;
+    const onProgress = process.stderr.isTTY
+      ? (bytes: number) => {
+          const pct = Math.floor((bytes / Math.max(1, size)) * 10) * 10;
+          if (pct > shown) {
+            shown = pct;
+            process.stderr.write(`\r  leser … ${pct} %${pct >= 100 ? '\n' : ''}`);
+          }
+        }
+      : undefined;
+    const catalogue = await readFest(createReadStream(src, { highWaterMark: 1 << 16 }), { source: path.basename(src), onProgress });
     mkdirSync(dataDir, { recursive: true });
     const target = path.join(dataDir, FEST_FILE_NAME);
     tmp = `${target}.tmp-${process.pid}`;

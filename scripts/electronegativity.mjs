@@ -79,6 +79,10 @@ try {
     } else {
       let informational = 0;
       for (const r of rows) {
+        if (r.length < header.length) {
+          failures.push(`unreadable electronegativity result row: ${r.join(',')}`);
+          continue;
+        }
         const severity = r[iSev].trim().toUpperCase();
         if (severity === 'INFORMATIONAL') {
           informational++;

@@ -20,7 +20,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('scripts/electronegativity.mjs', () => {
+// Each case runs the real scanner (several seconds); generous timeouts for a loaded machine.
+describe('scripts/electronegativity.mjs', { timeout: 120_000 }, () => {
   it('passes on electron/', () => {
     const r = gate();
     expect(r.out).toContain('electronegativity: passed');

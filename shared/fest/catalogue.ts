@@ -51,11 +51,31 @@ function groupCovers(
 const SEVERITY: Record<InteractionRelevance, number> = { avoid: 0, precautions: 1, none: 2 };
 
 /**
- * The interactions that apply between medicine A and medicine B, most severe first.
- * Each side is ATC codes and/or substance names (strings that look like ATC codes are taken as
- * codes). 'none' (Ingen tiltak nødvendig) entries are included; callers decide whether to show them.
+ * The interactions that apply between medicine A and medicine B, most severe first, then in
+ * catalogue order. Each side is ATC codes and/or substance names (strings that look like ATC
+ * codes are taken as codes). 'none' (Ingen tiltak nødvendig) entries are included; callers
+ * decide whether to show them. The first call on a catalogue builds an index (kept while the
+ * catalogue's interactions array lives; treat a catalogue as immutable).
  */
 export function interactionsBetween(
+  catalogue: Pick<FestCatalogue, 'interactions'>,
+  a: MedicineKeys,
+  b: MedicineKeys,
+): CatalogueInteraction[] {
+  let checker = checkers.get(catalogue.interactions);
+  if (!checker) {
+    checker = createInteractionChecker(catalogue);
+    checkers.set(catalogue.interactions, checker);
+  }
+  return checker.between(a, b);
+}
+const checkers = new WeakMap<object, InteractionChecker>();
+
+/**
+ * The plain definition of interactionsBetween(): scan every interaction. Milliseconds per pair on
+ * the full catalogue; kept as the reference the indexed checker is tested against.
+ */
+export function scanInteractionsBetween(
   catalogue: Pick<FestCatalogue, 'interactions'>,
   a: MedicineKeys,
   b: MedicineKeys,

@@ -3,6 +3,11 @@
 // record when it closes and drop it, so memory is the collected records plus one entry.
 // Names are matched on local names only: the real file switches default namespace inside each
 // payload (m30 → forskrivning), and every FEST parser in the wild ignores namespaces too.
+//
+// Three ways in, one result (FestCatalogue) and one error type (FestFormatError):
+//   createFestReader(opts) → { write(chunk: string), close() }  push text as it arrives
+//   readFest(chunks: AsyncIterable<string | Uint8Array>, opts)  pull from a file or fetch stream
+//   parseFest(xml: string, opts)                                a document already in memory
 import { SaxesParser } from 'saxes';
 import type {
   CatalogueInteraction,
@@ -60,7 +65,24 @@ const SKIPPED_SUBTREES = new Set([
   'PakningsinfoResept',
   'Pakningskomponent',
   'Visningsregel',
+  'Preparattype',
+  'TypeSoknadSlv',
+  'Oppbevaring',
+  'Ean',
+  'Kildegrunnlag',
+  'SvartTrekant',
+  'Opioidsoknad',
+  'RefVilkar',
+  'Smak',
+  'Hjelpestoff',
+  'DDD',
+  'Statistikkfaktor',
+  'Pakningstype',
 ]);
+
+/** The only elements whose attributes (V, DN, U) the catalogue reads; others get none copied. */
+const ATTRIBUTES_READ = new Set(['Status', 'Atc', 'Reseptgruppe', 'LegemiddelformKort', 'Relevans', 'Styrke', 'StyrkeNevner', 'EnhetPakning']);
+const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** A tiny element tree for one entry. */
 interface Node {
@@ -74,14 +96,24 @@ const localName = (qname: string): string => {
   const i = qname.indexOf(':');
   return i < 0 ? qname : qname.slice(i + 1);
 };
+/**
+ * A copy of `s` that does not share memory with the parser's input chunk. Substrings in V8 can
+ * be slices that keep the whole 64 KB chunk alive; one kept id per chunk would keep the whole
+ * file in memory. Concatenating and slicing makes a flat copy of just these characters.
+ */
+const own = (s: string): string => (s.length < 13 ? s : (' ' + s).slice(1));
+
 const child = (n: Node | undefined, name: string): Node | undefined => n?.children.find((c) => c.name === name);
 const childrenNamed = (n: Node | undefined, name: string): Node[] => (n ? n.children.filter((c) => c.name === name) : []);
 const text = (n: Node | undefined, name: string): string | undefined => {
   const c = child(n, name);
   const t = c?.text.trim();
-  return t ? t : undefined;
+  return t ? own(t) : undefined;
 };
-const attr = (n: Node | undefined, name: string, a: string): string | undefined => child(n, name)?.attrs[a];
+const attr = (n: Node | undefined, name: string, a: string): string | undefined => {
+  const v = child(n, name)?.attrs[a];
+  return v === undefined ? undefined : own(v);
+};
 
 /** "2.5" → "2,5": FEST writes strengths with a decimal comma in NavnFormStyrke. */
 const nbNumber = (v: string): string => v.replace('.', ',');
@@ -169,10 +201,13 @@ export function createFestReader(opts: FestReaderOptions = {}): FestReader {
       skipDepth = 1;
       return;
     }
-    const attrs: Record<string, string> = {};
-    for (const k in tag.attributes) {
-      const v = tag.attributes[k];
-      if (typeof v === 'string') attrs[localName(k)] = v;
+    let attrs = NO_ATTRS;
+    if (ATTRIBUTES_READ.has(name)) {
+      attrs = {};
+      for (const k in tag.attributes) {
+        const v = tag.attributes[k];
+        if (typeof v === 'string') attrs[localName(k)] = v;
+      }
     }
     const node: Node = { name, attrs, children: [], text: '' };
     parent.children.push(node);
@@ -240,7 +275,7 @@ export function createFestReader(opts: FestReaderOptions = {}): FestReader {
         substances.set(id, {
           id,
           name: requireText(p, 'Navn'),
-          saltIds: childrenNamed(p, 'RefVirkestoff').map((c) => c.text.trim()),
+          saltIds: childrenNamed(p, 'RefVirkestoff').map((c) => own(c.text.trim())),
         });
         return;
       }
@@ -252,7 +287,7 @@ export function createFestReader(opts: FestReaderOptions = {}): FestReader {
         if (s && nevner?.attrs.V) {
           s += nevner.attrs.V === '1' ? `/${nevner.attrs.U ?? ''}` : `/${nbNumber(nevner.attrs.V)} ${nevner.attrs.U ?? ''}`;
         }
-        strengths.set(id, { substanceId: text(p, 'RefVirkestoff'), text: s.trim() });
+        strengths.set(id, { substanceId: text(p, 'RefVirkestoff'), text: own(s.trim()) });
         return;
       }
       case 'Interaksjon':
@@ -302,7 +337,7 @@ export function createFestReader(opts: FestReaderOptions = {}): FestReader {
     const manufacturer = text(child(n, 'ProduktInfo'), 'Produsent');
     if (manufacturer) product.manufacturer = manufacturer;
     if (generic) {
-      const brands = childrenNamed(n, 'RefLegemiddelMerkevare').map((c) => c.text.trim());
+      const brands = childrenNamed(n, 'RefLegemiddelMerkevare').map((c) => own(c.text.trim()));
       if (brands.length) product.brandIds = brands;
     }
     const sorted = (name: string, ref: string): string[] =>
@@ -378,6 +413,7 @@ export function createFestReader(opts: FestReaderOptions = {}): FestReader {
       .map((c) => c.text.trim())
       .filter(Boolean)
       .join(' ');
+    // (join builds a new string, so it holds no slice of the input)
     if (situation) out.situation = situation;
     return out;
   }

@@ -23,8 +23,8 @@ const treatmentArb = fc.record({
   localDose: fc.constantFrom('same', 'same', 'same', 'other'),
   dispensings: fc.integer({ min: 0, max: 2 }),
   dispLinked: fc.boolean(),
-  /** The PLL entry points to a prescription RF did not return. */
-  pllRxMissing: fc.constantFrom(false, false, false, true),
+  /** The PLL entry points to the head, to a prescription RF did not return, or to the oldest link. */
+  pllRx: fc.constantFrom('head', 'head', 'head', 'gone', 'old'),
   /** The local line has another prescriber / expiry than RF. */
   localDetails: fc.constantFrom('same', 'same', 'same', 'prescriber', 'expiry'),
 });
@@ -66,7 +66,7 @@ export function buildSources(specs: TreatmentSpec[], hasPll: boolean, cave: Crit
       pll.push(
         mkPll({
           libId,
-          ...(s.pllRxMissing ? { reseptId: `gone-${i}` } : headId ? { reseptId: headId } : {}),
+          ...(s.pllRx === 'gone' ? { reseptId: `gone-${i}` } : s.pllRx === 'old' && rxIds[0] ? { reseptId: rxIds[0] } : headId ? { reseptId: headId } : {}),
           medicine: s.med,
           dosage: s.pllDose === 'same' ? dose('1 tablett morgen', '1+0+0+0') : dose('2 tabletter morgen', '2+0+0+0'),
           prescriber: s.pllDose === 'same' ? GP : HOSPITAL_DOCTOR,

@@ -88,6 +88,27 @@ describe('decide', () => {
     expect(after.rows.map((r) => r.status)).toEqual(['in-sync', 'in-sync']);
   });
 
+  it('moves a PLL entry that points at an older link of the chain to the valid prescription', () => {
+    const read = mkRead({
+      pllMessageId: 'm',
+      pll: [mkPll({ libId: 'LIB', reseptId: 'R1', medicine: 'levaxin-50' })],
+      prescriptions: [
+        mkRx({ reseptId: 'R1', medicine: 'levaxin-50', prescribedOn: '2025-01-01', expiresOn: '2025-12-31', status: 'T', recall: { reason: '1' } }),
+        mkRx({ reseptId: 'R2', renews: 'R1', medicine: 'levaxin-50', prescribedOn: '2026-06-20', expiresOn: '2027-06-19' }),
+      ],
+    });
+    const local = [mkLocal({ id: 'L', libId: 'LIB', reseptId: 'R1', medicine: 'levaxin-50' })];
+    const { res, ctx, row } = setup(read, local);
+    expect(res.rows.map((r) => r.status)).toEqual(['pll-entry-without-valid-prescription']);
+    expect(res.rows[0]!.notes.join(' ')).toContain('eldre resept');
+    const out = decide(res.rows, [{ rowId: row('Levaxin'), kind: 'keep' }], ctx);
+    expect(out.blockers).toEqual([]);
+    expect(out.plan.newPrescriptions).toEqual([]);
+    expect(out.plan.pll![0]).toMatchObject({ libId: 'LIB', reseptId: 'R2' });
+    const after = reconcile({ patient: read.patient, local: out.local, read: applyPlan(read, out.plan, NOW) }, cat, NOW);
+    expect(after.rows.map((r) => r.status)).toEqual(['in-sync']);
+  });
+
   it('returns every local entry, changed or not', () => {
     const local = [...inSyncLocal(), mkLocal({ id: 'L-old', medicine: 'furix-40', discontinued: { at: '2020-01-01T00:00:00Z', reason: 'A' } })];
     const { res, ctx, row } = setup(inSyncRead(), local);

@@ -218,7 +218,7 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
       use: c.use,
       ...(c.purpose ? { purpose: c.purpose } : {}),
       ...(c.expiresOn ? { expiresOn: c.expiresOn } : {}),
-      prescriber: changed && existing ? sender : (c.prescriber ?? sender),
+      prescriber: c.prescriber ?? sender,
     };
     if (!reseptId) delete entry.reseptId;
     putPll(entry);
@@ -297,7 +297,10 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
         }
         const valid = head && isValidPrescription(head, today) ? head.reseptId : undefined;
         const pA = activePll(row)[0];
-        const libId = upsertPll(row, c, valid, false);
+        // A PLL entry pointing at an older link of the chain is moved to the valid prescription (M1 content).
+        const stale = !!pA && !!valid && pA.reseptId !== valid;
+        if (stale) c = { ...c, medicine: head!.medicine, dosage: head!.dosage, use: head!.use, ...(head!.purpose ? { purpose: head!.purpose } : {}), expiresOn: head!.expiresOn, ...(head!.prescriber ? { prescriber: head!.prescriber } : {}) };
+        const libId = upsertPll(row, c, valid, stale);
         const reseptId = valid ?? pA?.reseptId ?? head?.reseptId;
         alignLocal(row, c, { ...(reseptId ? { reseptId } : {}), chain: row.reseptIds, ...(libId ? { libId } : {}), ...(head ? { rfStatus: head.status } : {}) });
         break;

@@ -69,9 +69,29 @@ function isInUse(row: ReconcileRow, today: string): boolean {
   return row.active;
 }
 
-const rowMatchesGroup = (row: ReconcileRow, g: { atc: string[]; substances: string[] }) =>
-  g.atc.some((code) => row.atcs.some((a) => a.startsWith(code.toUpperCase()))) ||
-  g.substances.some((s) => row.substances.includes(s.toLowerCase()));
+/**
+ * Rows by every prefix of their ATC codes (an interaction group's code covers every code below
+ * it) and by substance name, so an interaction is checked with a few look-ups, not a scan.
+ */
+function indexRows(rows: ReconcileRow[]) {
+  const byAtc = new Map<string, ReconcileRow[]>();
+  const bySubstance = new Map<string, ReconcileRow[]>();
+  const put = (m: Map<string, ReconcileRow[]>, k: string, r: ReconcileRow) => {
+    const list = m.get(k);
+    if (!list) m.set(k, [r]);
+    else if (!list.includes(r)) list.push(r);
+  };
+  for (const r of rows) {
+    for (const a of r.atcs) for (let n = 1; n <= a.length; n++) put(byAtc, a.slice(0, n), r);
+    for (const sub of r.substances) put(bySubstance, sub, r);
+  }
+  return (g: { atc: string[]; substances: string[] }): ReconcileRow[] => {
+    const out = new Set<ReconcileRow>();
+    for (const code of g.atc) for (const r of byAtc.get(code.trim().toUpperCase()) ?? []) out.add(r);
+    for (const sub of g.substances) for (const r of bySubstance.get(sub.trim().toLowerCase()) ?? []) out.add(r);
+    return [...out];
+  };
+}
 
 const RELEVANCE: Record<'avoid' | 'precautions', { severity: Severity; label: string }> = {
   avoid: { severity: 'high', label: 'Bør unngås' },
@@ -123,9 +143,10 @@ export function computeFindings(rows: ReconcileRow[], critical: CriticalInfo[], 
   }
 
   // Interactions: each pair of rows in use that fall on two sides of one FEST interaction.
+  const rowsOfGroup = indexRows(inUse);
   for (const ia of catalogue?.interactions ?? []) {
     if (ia.relevance === 'none') continue;
-    interactionFindings(ia, inUse, add);
+    interactionFindings(ia, rowsOfGroup, add);
   }
 
   // Allergy / CAVE.
@@ -226,9 +247,14 @@ function useOf(row: ReconcileRow): string | undefined {
   return row.items.pll.find((p) => !p.discontinued)?.use ?? row.items.local.find((l) => !l.discontinued)?.use ?? row.items.prescriptions[row.items.prescriptions.length - 1]?.use;
 }
 
-function interactionFindings(ia: CatalogueInteraction, rows: ReconcileRow[], add: (f: Omit<Finding, 'id'>, ...key: string[]) => void) {
+function interactionFindings(
+  ia: CatalogueInteraction,
+  rowsOfGroup: (g: { atc: string[]; substances: string[] }) => ReconcileRow[],
+  add: (f: Omit<Finding, 'id'>, ...key: string[]) => void,
+) {
   const rel = RELEVANCE[ia.relevance as 'avoid' | 'precautions'];
-  const sides = ia.substanceGroups.map((g) => rows.filter((r) => rowMatchesGroup(r, g)));
+  const sides = ia.substanceGroups.map(rowsOfGroup);
+  if (sides.filter((x) => x.length > 0).length < 2) return;
   for (let i = 0; i < sides.length; i++) {
     for (let j = i + 1; j < sides.length; j++) {
       for (const a of sides[i]!) {

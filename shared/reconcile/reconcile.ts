@@ -148,10 +148,14 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
   const discontinuedAt = stopDates[stopDates.length - 1];
 
   let status: RowStatus;
+  // The active PLL entry must point at a valid prescription: not one RF did not return, and not an
+  // older, recalled or expired link of the chain when a newer valid one exists.
+  const pCur = latestPll(pllActive);
+  const pRx = pCur?.reseptId ? items.prescriptions.find((p) => p.reseptId === pCur.reseptId) : undefined;
   const pllEntryWithoutValidRx =
-    !!latestPll(pllActive) &&
-    latestPll(pllActive)!.type === 'E' &&
-    (!latestPll(pllActive)!.reseptId || !items.prescriptions.some((p) => p.reseptId === latestPll(pllActive)!.reseptId));
+    !!pCur &&
+    pCur.type === 'E' &&
+    (!pCur.reseptId || !pRx || (!isValidPrescription(pRx, today) && headValid && head!.reseptId !== pRx.reseptId));
   if (items.local.length === 0 && items.pll.length === 0 && items.prescriptions.length === 0) {
     status = 'dispensed-not-listed';
     notes.push('Kjernejournal viser utlevering av et legemiddel som ikke står på lokal liste, i PLL eller som gyldig resept.');
@@ -171,7 +175,11 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
       status = 'dose-differs';
     } else if (pllEntryWithoutValidRx) {
       status = 'pll-entry-without-valid-prescription';
-      notes.push('PLL-oppføringen viser til en resept som ikke finnes som gyldig resept i Reseptformidleren.');
+      notes.push(
+        pRx
+          ? 'PLL-oppføringen viser til en eldre resept i kjeden, ikke til den gyldige resepten.'
+          : 'PLL-oppføringen viser til en resept som ikke finnes som gyldig resept i Reseptformidleren.',
+      );
     } else if (ctx.hasPll && pllActive.length === 0 && headValid && !nonPll) {
       status = 'prescription-without-pll-entry';
       notes.push('Gyldig resept som ikke er ført i pasientens legemiddelliste.');

@@ -5,7 +5,7 @@ import { nb } from '../../i18n/nb';
 import { formatDate, formatDateTime } from '../../i18n/format';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { appDb, localPatients } from '../../db/db';
-import { SideBySide } from '../reconcile/SideBySide';
+import { ReconcileView } from '../reconcile/ReconcileView';
 import { openPatient, patientClosed, selectPatient } from './patientSlice';
 
 export function PatientView() {
@@ -17,7 +17,7 @@ export function PatientView() {
       <ReadStatus />
       {p.read && <CaveBanner items={p.read.criticalInfo} />}
       {p.read && p.read.errors.length > 0 && <PartialErrors errors={p.read.errors} />}
-      <SideBySide patientId={p.identityNumber} read={p.read} loading={p.status === 'loading'} />
+      <ReconcileView patientId={p.identityNumber} read={p.read} loading={p.status === 'loading'} />
     </article>
   );
 }

@@ -1,0 +1,160 @@
+// Sign and send: the plan the user confirmed, its one Idempotency-Key and the exact body, the
+// broker's answer. Workflow state only; the local list after the send is written to Dexie.
+import { createAsyncThunk, createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import { writeSendMedicationRequest, type SendPlan, type SendResult } from '../../../../shared/fhir/sendMedication';
+import type { LocalListEntry, MedicationRead } from '../../../../shared/model';
+import type { ReconcileRow } from '../../../../shared/reconcile';
+import { toErrorInfo, type BrokerErrorInfo } from '../../api/errors';
+import type { ThunkExtra } from '../../app/extra';
+import { platform } from '../../platform';
+import { nb } from '../../i18n/nb';
+import { openPatient, type PatientState } from '../patient/patientSlice';
+import { signedOut, type SessionState } from '../session/sessionSlice';
+import { workspaceCleared } from '../reconcile/workspaceSlice';
+import { SendConflict, type SendClient } from './sendClient';
+
+export interface SendExtra {
+  sendClient(): Promise<SendClient>;
+  /** Writes the local list after a successful send (Dexie in the app). */
+  saveLocal(entries: LocalListEntry[]): Promise<void>;
+}
+
+export const defaultSendExtra: SendExtra = {
+  async sendClient() {
+    const info = await platform().getAppInfo();
+    return (await import('./sendClient')).createSendClient(info.brokerUrl);
+  },
+  async saveLocal(entries) {
+    const { appDb } = await import('../../db/db');
+    const db = appDb();
+    await db.transaction('rw', db.localList, async () => {
+      await db.localList.bulkPut(entries);
+    });
+  },
+};
+
+export type SendPhase = 'idle' | 'review' | 'sending' | 'done' | 'conflict' | 'lost' | 'error';
+
+/** What identifies a row's situation; a decision is kept after a conflict only if this is unchanged. */
+export const rowFingerprint = (r: ReconcileRow): string => `${r.status}|${r.reseptIds.join(',')}|${r.items.pll.map((p) => p.lastChanged).join(',')}`;
+
+export interface SendState {
+  patientId: string | null;
+  phase: SendPhase;
+  plan: SendPlan | null;
+  /** The $sendMedication body, built once: a retry sends exactly this with the same key. */
+  body: unknown;
+  idempotencyKey: string | null;
+  localAfter: LocalListEntry[] | null;
+  readBefore: MedicationRead | null;
+  rowsBefore: Record<string, string> | null;
+  result: SendResult | null;
+  error: BrokerErrorInfo | null;
+  conflictDetail: string | null;
+  attempts: number;
+}
+
+const initialState: SendState = {
+  patientId: null,
+  phase: 'idle',
+  plan: null,
+  body: null,
+  idempotencyKey: null,
+  localAfter: null,
+  readBefore: null,
+  rowsBefore: null,
+  result: null,
+  error: null,
+  conflictDetail: null,
+  attempts: 0,
+};
+
+type State = { session: SessionState; patient: PatientState; send: SendState };
+type Extra = ThunkExtra & Partial<SendExtra>;
+
+export const submitSend = createAsyncThunk<SendResult, void, { state: State; extra: Extra; rejectValue: { conflict?: string; error?: BrokerErrorInfo } }>(
+  'send/submit',
+  async (_arg, { getState, extra, rejectWithValue, dispatch }) => {
+    const s = getState().send;
+    const userId = getState().session.userId;
+    if (!userId) return rejectWithValue({ error: { kind: 'no-session', message: nb.errors.noSession } });
+    if (!s.body || !s.idempotencyKey || !s.patientId) return rejectWithValue({ error: { kind: 'unexpected', message: nb.errors.unexpected, detail: 'Ingen sending er forberedt' } });
+    const ex: SendExtra = { ...defaultSendExtra, ...extra };
+    let result: SendResult;
+    try {
+      const token = await (await extra.broker()).getToken(userId);
+      result = await (await ex.sendClient()).send(s.body, s.idempotencyKey, token);
+    } catch (err) {
+      if (err instanceof SendConflict) {
+        // RF changed (or the read is too old): read again; the view shows what changed.
+        const read = s.readBefore;
+        if (read) void dispatch(openPatient({ identityNumber: read.patient.identityNumber, kind: read.patient.identityKind }));
+        return rejectWithValue({ conflict: err.detail });
+      }
+      return rejectWithValue({ error: toErrorInfo(err) });
+    }
+    if (s.localAfter) await ex.saveLocal(s.localAfter);
+    dispatch(workspaceCleared({ patientId: s.patientId }));
+    const read = s.readBefore;
+    if (read) void dispatch(openPatient({ identityNumber: read.patient.identityNumber, kind: read.patient.identityKind }));
+    return result;
+  },
+);
+
+export const sendSlice = createSlice({
+  name: 'send',
+  initialState,
+  reducers: {
+    sendPrepared: {
+      reducer(state, action: PayloadAction<{ patientId: string; plan: SendPlan; body: unknown; idempotencyKey: string; localAfter: LocalListEntry[]; readBefore: MedicationRead; rowsBefore: Record<string, string> }>) {
+        return { ...initialState, ...action.payload, phase: 'review' };
+      },
+      prepare(arg: { patientId: string; plan: SendPlan; localAfter: LocalListEntry[]; readBefore: MedicationRead; rows: ReconcileRow[] }) {
+        const { rows, ...rest } = arg;
+        return {
+          payload: {
+            ...rest,
+            body: writeSendMedicationRequest(arg.plan) as unknown,
+            idempotencyKey: globalThis.crypto.randomUUID(),
+            rowsBefore: Object.fromEntries(rows.map((r) => [r.id, rowFingerprint(r)])),
+          },
+        };
+      },
+    },
+    sendClosed: () => initialState,
+  },
+  extraReducers: (builder) => {
+    builder
+      .addCase(submitSend.pending, (state) => {
+        state.phase = 'sending';
+        state.attempts += 1;
+        state.error = null;
+      })
+      .addCase(submitSend.fulfilled, (state, action) => {
+        state.phase = 'done';
+        state.result = action.payload;
+      })
+      .addCase(submitSend.rejected, (state, action) => {
+        const v = action.payload;
+        if (v?.conflict !== undefined) {
+          state.phase = 'conflict';
+          state.conflictDetail = v.conflict;
+        } else if (v?.error && (v.error.kind === 'network' || v.error.kind === 'timeout')) {
+          state.phase = 'lost';
+          state.error = v.error;
+        } else {
+          state.phase = 'error';
+          state.error = v?.error ?? { kind: 'unexpected', message: nb.errors.unexpected, detail: action.error.message ?? '' };
+        }
+      })
+      .addCase(signedOut, () => initialState);
+  },
+});
+
+export const { sendPrepared, sendClosed } = sendSlice.actions;
+export const selectSend = (s: { send: SendState }) => s.send;
+
+/** After a conflict: the rows whose situation is unchanged, so their decisions still apply. */
+export function rowsStillApplying(rowsBefore: Record<string, string>, rowsNow: readonly ReconcileRow[]): string[] {
+  return rowsNow.filter((r) => rowsBefore[r.id] === rowFingerprint(r)).map((r) => r.id);
+}
