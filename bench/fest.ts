@@ -4,7 +4,8 @@
 //   saxes pass that builds nothing (the reference). Both children run under the same tsx loader.
 // - Search: p50/p95 per query over the ~9,000 products, beside brute-force `includes`.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,11 @@ const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 export async function benchFest(): Promise<Record<string, number | string>> {
   const dir = path.join(os.tmpdir(), 'samstem-bench');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `fest-real-${SEED}.xml`);
+  // Cached by the generator's source, so a changed generator never benchmarks a stale file.
+  const fixtures = path.resolve(path.dirname(here), '..', 'fixtures', 'fest');
+  const version = createHash('sha256');
+  for (const f of ['generate.ts', 'festxml.ts', 'curated-source.ts']) version.update(readFileSync(path.join(fixtures, f)));
+  const file = path.join(dir, `fest-real-${SEED}-${version.digest('hex').slice(0, 12)}.xml`);
   if (!existsSync(file)) await generateFest({ scale: 'real', out: file, seed: SEED });
   const mb = statSync(file).size / 1e6;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +56,15 @@ describe('samstem gen-fest / import-fest', () => {
     expect(await genFest(['--bogus', '1'], capture())).toBe(2);
     expect(existsSync(path.join(dir, 'x.xml'))).toBe(false);
     expect(readFileSync(stored).equals(before)).toBe(true);
+  });
+
+  it('gen-fest --scale small gives the same bytes for the same seed', async () => {
+    const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    const a = path.join(dir, 'seed-a.xml');
+    const b = path.join(dir, 'seed-b.xml');
+    expect(await genFest(['--scale', 'small', '--seed', '42', '--out', a], capture())).toBe(0);
+    expect(await genFest(['--scale=small', '--seed=42', `--out=${b}`], capture())).toBe(0);
+    expect(hash(a)).toBe(hash(b));
   });
 
   it('dispatches through runFestCommand', async () => {

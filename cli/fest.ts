@@ -23,7 +23,9 @@ function parseArgs(argv: string[], flags: string[]): { positional: string[]; opt
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const inline = eq < 0 ? undefined : a.slice(eq + 1);
       if (!flags.includes(name)) throw new UsageError(`ukjent valg --${name} (gyldige: ${flags.map((f) => `--${f}`).join(', ')})`);
       const value = inline ?? argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} mangler verdi`);

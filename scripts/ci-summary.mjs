@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 
 const [file, status] = process.argv.slice(2);
-const text = readFileSync(file, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+// Strips the ANSI colour codes vitest prints.
+const text = readFileSync(file, 'utf8').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
 const count = (re) => {
   const m = re.exec(text);
   return m ? Number(m[1]) : 0;

@@ -6,10 +6,27 @@ import { App } from './app/App';
 import { makeStore } from './app/store';
 import { appDb } from './db/db';
 import { seedOnFirstStart } from './db/seed';
+import { platform } from './platform';
 import './styles.css';
 
 const store = makeStore();
-const ready = seedOnFirstStart(appDb(), () => buildDemoPatients(new Date()));
+
+/**
+ * The demo's local lists must be built with the same "now" as the broker's seeded RF data, or
+ * expiry dates and start dates drift apart when the two were seeded on different days.
+ */
+async function demoSeedTime(): Promise<Date> {
+  try {
+    const { brokerUrl } = await platform().getAppInfo();
+    const res = await fetch(`${brokerUrl}/demo`);
+    const body = (await res.json()) as { seededAt?: string | null };
+    if (body.seededAt) return new Date(body.seededAt);
+  } catch (err) {
+    console.warn('Samstem: fant ikke tidspunktet demodataene i RF ble lagt inn; bruker nå.', err);
+  }
+  return new Date();
+}
+const ready = demoSeedTime().then((at) => seedOnFirstStart(appDb(), () => buildDemoPatients(at)));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

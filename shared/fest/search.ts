@@ -148,8 +148,29 @@ export function boundedPrefixDistance(q: string, t: string, max: number): number
   return best;
 }
 
+/** Which letters occur in a word: a-z bits 0-25, æ ø å 26-28, anything else bit 29. */
+function letterMask(w: string): number {
+  let m = 0;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c >= 97 && c <= 122) m |= 1 << (c - 97);
+    else if (c === 0xe6) m |= 1 << 26;
+    else if (c === 0xf8) m |= 1 << 27;
+    else if (c === 0xe5) m |= 1 << 28;
+    else m |= 1 << 29;
+  }
+  return m;
+}
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 interface TokenEntry {
   token: string;
+  /** letterMask(token), for a cheap "could this be within k edits" test. */
+  mask: number;
   /** doc * 2 + 1 when the token is in the product's own name, doc * 2 otherwise (substance, ATC). */
   postings: number[];
 }
@@ -183,7 +204,7 @@ export function buildSearchIndex<P extends CatalogueProduct>(catalogue: { produc
   });
   // Sorted so that a prefix is a contiguous range found by binary search.
   const tokens: TokenEntry[] = [...dict.entries()]
-    .map(([token, docs]) => ({ token, postings: [...docs].map(([d, inName]) => d * 2 + (inName ? 1 : 0)) }))
+    .map(([token, docs]) => ({ token, mask: letterMask(token), postings: [...docs].map(([d, inName]) => d * 2 + (inName ? 1 : 0)) }))
     .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
   const byLength = new Map<number, TokenEntry[]>();
   for (const e of tokens) {
@@ -247,10 +268,14 @@ export function buildSearchIndex<P extends CatalogueProduct>(catalogue: { produc
     }
     const k = wordy ? maxEdits(q.length) : 0;
     if (k > 0 && strong < enoughStrong) {
+      const qMask = letterMask(q);
       for (let len = q.length - k; len <= q.length + k + 6; len++) {
         const list = byLength.get(len);
         if (!list) continue;
         for (const e of list) {
+          // Each edit brings in at most one letter the token lacks, so more than k missing
+          // letters rules the token out before any distance is computed.
+          if (popcount(qMask & ~e.mask) > k) continue;
           // The whole token or its beginning ("simvastatn" → "simvastatin", "paracetmol" → "paracetamol…").
           if (!e.token.startsWith(q) && boundedPrefixDistance(q, e.token, k) <= k) add(e, 'fuzzy');
         }

@@ -153,3 +153,13 @@ describe('output', () => {
     expect(text.indexOf('VARSLER')).toBeLessThan(text.indexOf('ENDRET'));
   });
 });
+
+describe('differences', () => {
+  it('does not report the same strength spelt differently', () => {
+    const read = mkRead({ prescriptions: [mkRx({ reseptId: 'R', medicine: { ...MEDS['levaxin-50'], strength: '50 mikrog' } })] });
+    const local = [mkLocal({ id: 'L', reseptId: 'R', medicine: { ...MEDS['levaxin-50'], strength: '50 µg' } })];
+    expect(reconcile({ patient: read.patient, local, read }, cat, NOW).rows.map((r) => [r.status, r.differences.length])).toEqual([['in-sync', 0]]);
+    const other = [mkLocal({ id: 'L', reseptId: 'R', medicine: { ...MEDS['levaxin-50'], strength: '100 µg' } })];
+    expect(reconcile({ patient: read.patient, local: other, read }, cat, NOW).rows[0]!.differences).toEqual([{ field: 'strength', label: 'Styrke', local: '100 µg', national: '50 mikrog' }]);
+  });
+});
