@@ -23,6 +23,7 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const registry: [string, string, string][] = [
   ['fest', './fest', 'benchFest'],
   ['reconcile', './reconcile', 'benchReconcile'],
+  ['broker', './broker', 'benchBroker'],
 ];
 for (const [name, mod, fn] of registry) if (only.length === 0 || only.includes(name)) await add(name, mod, fn);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from './server';
 import { authHeader, getMedicationBody, postFhir, tempDbFile, tokenFor } from './testing';
 import users from '../fixtures/users.json';
+import './testing-fhir';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -88,11 +89,14 @@ describe('mock HelseID and the audit log', () => {
     const ooh = await authHeader(broker.url, 'ooh-anders');
     const body = getMedicationBody('27070154264');
     body.parameter.push({ name: 'SamtykkeKjernejournal', valueCode: 'HPAKUTT' } as never);
-    expect((await postFhir(`${broker.url}/fhir/Patient/$getMedication`, body, ooh)).status).toBe(400);
+    const refused = await postFhir(`${broker.url}/fhir/Patient/$getMedication`, body, ooh);
+    expect(refused.status).toBe(403);
+    expect((refused.json as Json).issue[0].diagnostics).toMatch(/begrunnelse/);
     const ok = await postFhir(`${broker.url}/fhir/Patient/$getMedication`, body, { ...ooh, 'x-request-reason': encodeURIComponent('Bevisstløs pasient i akuttmottak') });
     expect(ok.status).toBe(200);
     const log = (await (await fetch(`${broker.url}/audit?patient=27070154264`, { headers: ooh })).json()) as Json;
     expect(log.events.at(-1)).toMatchObject({ action: 'getMedication:emergency', reason: 'Bevisstløs pasient i akuttmottak', role: 'ooh-doctor', outcome: 'ok' });
+    expect(log.events.at(-2)).toMatchObject({ action: 'emergency-access', reason: 'Bevisstløs pasient i akuttmottak', userId: 'ooh-anders', outcome: 'ok' });
   });
 
   it('keeps the signing key across a restart, so issued tokens stay valid', async () => {

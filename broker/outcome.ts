@@ -5,7 +5,7 @@ import type { FhirOperationOutcome } from '../shared/fhir/types';
 
 export type IssueCode =
   | 'invalid' | 'structure' | 'required' | 'value' | 'not-found' | 'security' | 'login' | 'forbidden'
-  | 'conflict' | 'duplicate' | 'not-supported' | 'too-costly' | 'exception' | 'timeout' | 'business-rule' | 'processing';
+  | 'conflict' | 'duplicate' | 'not-supported' | 'too-costly' | 'exception' | 'timeout' | 'business-rule' | 'processing' | 'transient';
 
 export interface Problem {
   status: number;
@@ -13,10 +13,18 @@ export interface Problem {
   nb: string;
   en: string;
   expression?: string;
+  /** A machine-readable reason clients can act on (issue.details.coding, system ISSUE_DETAIL_SYSTEM). */
+  detail?: 'emergency-access-required';
 }
 
+/** The code system of the broker's machine-readable issue details. */
+export const ISSUE_DETAIL_SYSTEM = 'urn:samstem:broker:issue';
+
+type Issue = FhirOperationOutcome['issue'][0] & { details?: { coding: { system: string; code: string }[] } };
+
 export function operationOutcome(p: Omit<Problem, 'status'>): FhirOperationOutcome {
-  const issue: FhirOperationOutcome['issue'][0] = { severity: 'error', code: p.code, diagnostics: `${p.nb} / ${p.en}` };
+  const issue: Issue = { severity: 'error', code: p.code, diagnostics: `${p.nb} / ${p.en}` };
+  if (p.detail) issue.details = { coding: [{ system: ISSUE_DETAIL_SYSTEM, code: p.detail }] };
   if (p.expression) issue.expression = [p.expression];
   return { resourceType: 'OperationOutcome', issue: [issue] };
 }

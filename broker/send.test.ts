@@ -8,6 +8,7 @@ import { readSendMedicationResponse, writeSendMedicationRequest, type SendPlan }
 import type { MedicationRead, Prescription } from '../shared/model';
 import { startBroker, type RunningBroker } from './server';
 import { authHeader, getMedicationBody, postFhir, tempDbFile } from './testing';
+import './testing-fhir';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const repo = resolve(fileURLToPath(import.meta.url), '../..');

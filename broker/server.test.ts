@@ -8,6 +8,7 @@ import { SECTION } from '../shared/fhir/codes';
 import { buildDemoFixtures, buildDemoPatients } from '../fixtures/demo';
 import { startBroker, type RunningBroker } from './server';
 import { authHeader, getMedicationBody, postFhir, tempDbFile } from './testing';
+import { validatedGetMedicationAnswers } from './testing-fhir';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const captured = resolve(repo, '../shared/reference/sfm-tools/captured-nhn-test2/getmed-request.json');
@@ -89,8 +90,9 @@ describe('broker over HTTP', () => {
   it('serves every resident of the demo unit', async () => {
     const { patients, units } = buildDemoFixtures(new Date());
     expect(units[0]!.residentIdentityNumbers.length).toBeGreaterThanOrEqual(30);
+    const nurse = await authHeader(broker.url, 'nurse-sigrid');
     for (const id of units[0]!.residentIdentityNumbers) {
-      const r = await getMed(getMedicationBody(id));
+      const r = await getMed(getMedicationBody(id), nurse);
       expect(r.status).toBe(200);
       const read = readGetMedicationResponse(r.json);
       expect(read.pll.map((e) => e.libId).sort()).toEqual(patients.find((p) => p.patient.identityNumber === id)!.pll.map((e) => e.libId).sort());
@@ -162,6 +164,10 @@ describe('broker over HTTP', () => {
       const r = await fetch(`${broker.url}/healthz`, { headers: { origin } });
       expect(r.headers.get('access-control-allow-origin'), origin).toBeNull();
     }
+  });
+
+  it('validated every $getMedication answer above as FHIR R4', () => {
+    expect(validatedGetMedicationAnswers()).toBeGreaterThan(demo.length + 30);
   });
 
   it('keeps identity numbers and names out of the logs', () => {

@@ -8,8 +8,11 @@ import { resolve } from 'node:path';
 import { parseIdentityNumber, type IdentityFailureReason } from '../shared/identity';
 import type { MedicationRead } from '../shared/model';
 import { authenticate, issueToken, signingKey, testUsers } from './auth';
-import { insertAudit, listAudit, loadPatientRecord, openDatabase, recordRead, type Db } from './db';
+import { clockOffsetMs, insertAudit, listAudit, loadPatientRecord, openDatabase, recordRead, type Db } from './db';
+import { Faults, type FaultConfig } from './faults';
+import { registerTestRoutes } from './testRoutes';
 import { requestReason, who } from './request';
+import { careBasis, emergencyReason, needsEmergencyReason } from './care';
 import { getMedicationResponse, readGetMedication } from './fhir';
 import { BrokerProblem, operationOutcome, problem, type Problem } from './outcome';
 import { demoSeededAt, seedDemo } from './seed';
@@ -42,9 +45,16 @@ export interface BrokerOptions {
   auth?: 'required' | 'off';
   /** Lifetime of issued tokens in seconds (default 3600). */
   tokenTtlSeconds?: number;
-  /** Clock, for tests. */
+  /** Clock, for tests. The "time passes" actor moves the broker's clock on top of it (kept in the database). */
   now?: () => Date;
   migrationsDir?: string;
+  /**
+   * Test flag: register POST /test/actors/:action (pharmacies, other doctors, time passing) and
+   * GET/POST /test/faults. Never on by default.
+   */
+  testRoutes?: boolean;
+  /** Test flag: inject faults into the FHIR operations (see faults.ts); settable at runtime with testRoutes. */
+  faults?: FaultConfig;
 }
 
 export interface RunningBroker {
@@ -82,7 +92,10 @@ function corsAllowed(origin: string | undefined, allowed: (string | RegExp)[]): 
 
 /** Builds the Fastify app over an open database. The caller owns the database. */
 export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'port' | 'host' | 'seed'> = {}): Promise<FastifyInstance> {
-  const now = opts.now ?? (() => new Date());
+  const baseNow = opts.now ?? (() => new Date());
+  // The broker's clock: the caller's clock plus the offset the "time passes" actor stored.
+  const now = () => new Date(baseNow().getTime() + clockOffsetMs(db));
+  const faults = opts.faults || opts.testRoutes ? new Faults(opts.faults ?? {}) : undefined;
   const app = Fastify({
     bodyLimit: 20 * 1024 * 1024,
     logger: opts.logger
@@ -103,13 +116,15 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(['application/fhir+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
+  faults?.register(app);
+
   const cors = opts.corsOrigins ?? DEFAULT_CORS;
   app.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin;
     if (corsAllowed(origin, cors)) {
       reply.header('access-control-allow-origin', origin);
       reply.header('vary', 'Origin');
-      reply.header('access-control-allow-headers', 'content-type, authorization, idempotency-key, x-request-reason');
+      reply.header('access-control-allow-headers', 'content-type, authorization, idempotency-key, x-request-reason, x-emergency-access-reason');
       reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
       reply.header('access-control-max-age', '600');
       if (req.method === 'OPTIONS') return reply.code(204).send();
@@ -197,17 +212,28 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
       throw problem(400, 'value', `Identifikatortypen stemmer ikke med nummeret: systemet sier ${KIND_NB[request.identityKind]}, men nummeret er et ${KIND_NB[parsed.kind]}.`, `The identifier system says ${request.identityKind} but the number is a ${parsed.kind}.`, 'Parameters.parameter.where(name = \'patient\').resource.identifier.system');
     }
     const at = now();
-    const emergency = request.kjConsent === 'HPAKUTT';
+    const user = req.user;
+    const givenReason = emergencyReason(req, request.kjConsent);
     const reason = requestReason(req) ?? (request.kjConsent ? `SamtykkeKjernejournal ${request.kjConsent}` : undefined);
-    const action = emergency ? 'getMedication:emergency' : 'getMedication';
-    if (emergency && !requestReason(req)) {
-      throw problem(400, 'required', 'Akuttilgang (HPAKUTT) krever en begrunnelse (X-Request-Reason).', 'Emergency access (HPAKUTT) needs a reason in the X-Request-Reason header.');
+    const audit = { at: at.toISOString(), patient: parsed.value, action: 'getMedication', ...who(user), ...(reason ? { reason } : {}) };
+    if (user?.role === 'pharmacist') {
+      insertAudit(db, { ...audit, outcome: '403', detail: 'pharmacists have no FHIR read of PLL' });
+      throw problem(403, 'forbidden', 'Farmasøyter har ikke tilgang til pasientens legemiddelliste (PLL) gjennom SFM Basis. Bruk apoteksystemet.', 'Pharmacists may not read PLL through SFM Basis.');
     }
-    const audit = { at: at.toISOString(), patient: parsed.value, action, ...who(req.user), ...(reason ? { reason } : {}) };
+    if (request.kjConsent === 'HPAKUTT' && !givenReason) {
+      insertAudit(db, { ...audit, action: 'getMedication:emergency', outcome: '403', detail: 'emergency access without a reason' });
+      throw new BrokerProblem({ status: 403, code: 'forbidden', detail: 'emergency-access-required', nb: 'Akuttilgang (HPAKUTT) krever en begrunnelse: oppgi den i X-Request-Reason eller X-Emergency-Access-Reason.', en: 'Emergency access (HPAKUTT) needs a reason in the X-Request-Reason or X-Emergency-Access-Reason header.' });
+    }
     const record = loadPatientRecord(db, parsed.value);
     if (!record) {
       insertAudit(db, { ...audit, outcome: 'not-found' });
       throw problem(404, 'not-found', 'Pasienten finnes ikke i Reseptformidleren eller Kjernejournal (testmegleren). Kontroller nummeret.', 'No patient with this identity number in the mock RF/KJ.');
+    }
+    const basis = user ? careBasis(db, user, record.patient) : 'auth-off';
+    const emergency = request.kjConsent === 'HPAKUTT' || (!basis && givenReason !== undefined);
+    if (!basis && !givenReason) {
+      insertAudit(db, { ...audit, outcome: '403', detail: 'no care relationship and no emergency-access reason' });
+      throw needsEmergencyReason(user!, 'read');
     }
     // PLL rule: a discontinued entry stays in the list for 90 days after it was discontinued.
     const pllCutoff = at.getTime() - PLL_DISCONTINUED_KEEP_MS;
@@ -230,14 +256,21 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
         ...(read.pllMessageId ? { pllMessageId: read.pllMessageId } : {}),
         reseptIds: read.prescriptions.map((p) => p.reseptId),
         libIds: read.pll.map((e) => e.libId),
+        ...(emergency && givenReason ? { emergencyReason: givenReason } : {}),
       });
-      insertAudit(db, { ...audit, readId: read.readId, outcome: 'ok' });
+      if (emergency) {
+        // Its own kind of event, beside the read itself: emergency access is reviewed separately.
+        insertAudit(db, { ...audit, action: 'emergency-access', reason: givenReason!, readId: read.readId, outcome: 'ok', detail: basis ? `emergency access (care relationship: ${basis})` : 'emergency access outside the care relationship' });
+      }
+      insertAudit(db, { ...audit, ...(emergency ? { action: 'getMedication:emergency', reason: givenReason! } : {}), readId: read.readId, outcome: 'ok', ...(basis && basis !== 'auth-off' && !emergency ? { detail: `care relationship: ${basis}` } : {}) });
     })();
+    if (faults?.dropAfterCommit(req, reply)) return reply;
     req.log.info({ readId: read.readId }, 'getMedication answered');
     return reply.type(FHIR_JSON).send(response);
   });
 
-  registerSendMedication(app, db, now);
+  registerSendMedication(app, db, now, faults);
+  if (opts.testRoutes && faults) registerTestRoutes(app, db, now, faults);
 
   if (opts.staticDir) {
     const root = resolve(opts.staticDir);

@@ -23,6 +23,15 @@ export function getMedicationBody(identityNumber: string, system?: string) {
   };
 }
 
+let getMedicationCheck: ((json: unknown) => void) | undefined;
+/**
+ * From now on every 200 answer of $getMedication that postFhir receives is passed to `check`
+ * (tests register FHIR R4 validation through ./testing-fhir; a throw fails the request's test).
+ */
+export function checkEveryGetMedicationAnswer(check: (json: unknown) => void): void {
+  getMedicationCheck = check;
+}
+
 export async function postFhir(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string; json: unknown; text: string }> {
   const r = await fetch(url, {
     method: 'POST',
@@ -36,6 +45,7 @@ export async function postFhir(url: string, body: unknown, headers: Record<strin
   } catch {
     json = undefined;
   }
+  if (getMedicationCheck && r.status === 200 && json !== undefined && new URL(url).pathname.endsWith('/$getMedication')) getMedicationCheck(json);
   return { status: r.status, contentType: r.headers.get('content-type') ?? '', json, text };
 }
 
