@@ -7,10 +7,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CriticalInfo, Dispensing, LocalListEntry, MedicationRead, MedicineRef, Patient, Prescription } from '../shared/model';
 import { writeGetMedicationResponse } from '../shared/fhir';
-import { loadLocal, parseAt, toLocalListJson, type ReconcileCliJson } from './reconcile';
+import { sourcesArb } from '../shared/reconcile/arbitraries';
+import { loadLocal, parseAt, readLocalListJson, toLocalListJson, type ReconcileCliJson } from './reconcile';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REFERENCE = path.resolve(REPO, '..', 'shared', 'reference', 'sfm-tools');
@@ -248,7 +250,10 @@ describe.concurrent('samstem reconcile with a samstem-local-list and a $getMedic
   });
 
   it('--at changes the answer: after the prescriptions expire the RF-only amiodarone is no longer in use', async () => {
-    const out = json(await samstem('--local', localFile, '--rf', rfFile, '--at', '2027-12-01'));
+    const run = await samstem('--local', localFile, '--rf', rfFile, '--at', '2027-12-01');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Merk: dataene fra Reseptformidleren er lest 2026-11-26 08:55, 370 dager før vurderingstidspunktet \(--at\)\. Les på nytt/);
+    const out = JSON.parse(run.stdout) as ReconcileCliJson;
     expect(out.today).toBe('2027-12-01');
     expect(out.rows.find((r) => r.name.startsWith('Cordarone'))!.status).toBe('ended');
     expect(out.rows.find((r) => r.name.startsWith('Marevan'))!.status).toBe('prescription-expired-treatment-continues');
@@ -298,7 +303,7 @@ describe.concurrent('samstem reconcile refuses bad input with exit 2 and says wh
 
   it('unreadable XML and JSON, and a file that is neither', async () => {
     expectRefused(await samstem('--local', file('broken.xml', '<PasientExport xmlns="x"><Id>1</Id>'), '--rf', rfFile), /--local: kan ikke lese .*broken\.xml/);
-    expectRefused(await samstem('--local', file('broken.json', '{"format": "samstem-local-list", '), '--rf', rfFile), /--local: .*broken\.json er ikke gyldig JSON/, /Eksporter filen på nytt/);
+    expectRefused(await samstem('--local', file('broken.json', '{"format": "samstem-local-list", '), '--rf', rfFile), /--local: .*broken\.json er ikke gyldig JSON .*linje 1, kolonne \d+\)/, /Eksporter filen på nytt/);
     expectRefused(await samstem('--local', file('notes.txt', 'Pasienten bruker Marevan'), '--rf', rfFile), /verken XML eller JSON/);
     expectRefused(await samstem('--local', localFile, '--rf', file('rf-broken.json', '{"resourceType": "Parameters"}')), /--rf: kan ikke lese .*som \$getMedication-svar/);
   });
@@ -332,7 +337,9 @@ describe.concurrent('samstem reconcile refuses bad input with exit 2 and says wh
   it('--help prints the usage and exits 0', async () => {
     const run = await samstem('--help');
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/Bruk: samstem reconcile --local FIL --rf FIL\|MAPPE/);
+    expect(run.stdout).toMatch(/^Bruk: samstem reconcile --local FIL --rf FIL\|MAPPE/);
+    expect(run.stdout).toMatch(/"format": "samstem-local-list", "version": 1/);
+    expect(run.stderr).toBe('');
   });
 });
 
@@ -343,5 +350,34 @@ describe('parseAt', () => {
     expect(parseAt('2024-02-29T23:30Z').toISOString()).toBe('2024-02-29T23:30:00.000Z');
     expect(() => parseAt('2023-02-29')).toThrow(/ikke en gyldig dato/);
     expect(() => parseAt('2024-01-18T25:00:00Z')).toThrow(/ikke en gyldig/);
+  });
+});
+
+describe('properties', () => {
+  it('parseAt reads back any instant written as ISO 8601 with any whole-quarter offset', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -48, max: 56 }), (d, quarters) => {
+        const at = new Date(Math.floor(d.getTime() / 1000) * 1000);
+        const offMin = quarters * 15;
+        const local = new Date(at.getTime() + offMin * 60_000).toISOString().slice(0, 19);
+        const sign = offMin < 0 ? '-' : '+';
+        const off = `${sign}${String(Math.floor(Math.abs(offMin) / 60)).padStart(2, '0')}:${String(Math.abs(offMin) % 60).padStart(2, '0')}`;
+        expect(parseAt(`${local}${off}`).getTime()).toBe(at.getTime());
+      }),
+    );
+  });
+
+  it('any local list the engine can hold survives the samstem-local-list format unchanged', () => {
+    fc.assert(
+      fc.property(sourcesArb, ({ read: r, local: entries }) => {
+        const patient = r.patient;
+        const mine = entries.map((e) => ({ ...e, patientId: patient.identityNumber }));
+        const back = readLocalListJson(JSON.parse(JSON.stringify(toLocalListJson(patient, mine, r.criticalInfo))) as unknown);
+        expect(back.patient).toEqual(patient);
+        expect(back.entries).toEqual(mine);
+        expect(back.criticalInfo).toEqual(r.criticalInfo);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

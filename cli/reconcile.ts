@@ -38,7 +38,7 @@ import type { CriticalInfo, Dispensing, LocalListEntry, MedicationRead, Patient 
 import { KithFormatError, parseXml, readKithFolder, readKithMessage, readPasientExport, type KithFile } from '../shared/kith';
 import { FhirFormatError, readGetMedicationResponse } from '../shared/fhir';
 import { FestFormatError, readFest, type FestCatalogue } from '../shared/fest/reader';
-import { reconcile, reconcileToJson, reconcileToText, safetyCatalogueFromFest, type ReconcileJson, type ReconcileResult } from '../shared/reconcile';
+import { MAX_READ_AGE_HOURS, reconcile, reconcileToJson, reconcileToText, safetyCatalogueFromFest, type ReconcileJson, type ReconcileResult } from '../shared/reconcile';
 
 export const LOCAL_LIST_FORMAT = 'samstem-local-list';
 export const LOCAL_LIST_VERSION = 1;
@@ -47,6 +47,25 @@ export const DEFAULT_FEST_FILE = path.resolve(path.dirname(fileURLToPath(import.
 
 export const RECONCILE_USAGE =
   'Bruk: samstem reconcile --local FIL --rf FIL|MAPPE [--kj FIL] [--fest FIL] [--at ÅÅÅÅ-MM-DD[Ttt:mm:ss+01:00]] [--format json|text]';
+
+export const RECONCILE_HELP = `${RECONCILE_USAGE}
+
+Sammenligner pasientens lokale legemiddelliste med Reseptformidleren (resepter og PLL) og
+Kjernejournal (utleveringer og CAVE), og kontrollerer interaksjoner, CAVE, dobbeltbehandling og
+utløpsdatoer mot FEST.
+
+  --local FIL     den lokale listen: eksporten fra forskrivningsmodulen (PasientExport-XML) eller
+                  Samstems egen JSON-eksport: { "format": "${LOCAL_LIST_FORMAT}", "version": 1,
+                  "patient": Patient, "entries": LocalListEntry[], "criticalInfo"?: CriticalInfo[] }
+  --rf FIL|MAPPE  en mappe med pasientens KITH-meldinger (siste M9.6 og M9.12 brukes), én KITH-fil,
+                  eller et $getMedication-svar (FHIR JSON; det har også Kjernejournal-delen)
+  --kj FIL        utleveringer/CAVE: en M9.8 (XML) eller et $getMedication-svar; erstatter det --rf hadde
+  --fest FIL      FEST-fil (M30); standard er den innebygde kuraterte katalogen
+  --at DATO       tidspunktet vurderingen gjelder: ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTtt:mm:ss+01:00; standard nå
+  --format F      json (standard) eller text
+
+Avslutningskode 0: ferdig; 2: feil i filene eller valgene (meldingen sier hva som må rettes); 1: intern feil.
+`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -166,7 +185,15 @@ function parseJson(option: string, abs: string, bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new InputError(`${option}: ${abs} er ikke gyldig JSON (${(e as Error).message}). Eksporter filen på nytt.`);
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    let where = '';
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split('\n').length;
+      where = `, linje ${line}, kolonne ${Number(pos[1]) - before.lastIndexOf('\n')}`;
+    }
+    throw new InputError(`${option}: ${abs} er ikke gyldig JSON (${msg}${where}). Eksporter filen på nytt.`);
   }
 }
 
@@ -518,6 +545,16 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRun
   const patient: Patient = { ...local.patient, ...(read.patient.multidose ? { multidose: true } : {}), ...(read.patient.multidoseDoctorHpr ? { multidoseDoctorHpr: read.patient.multidoseDoctorHpr } : {}) };
 
   const result = reconcile({ patient, local: local.entries, read }, safetyCatalogueFromFest(fest.catalogue), opts.at);
+  // A comparison is only as current as the read: say when RF/KJ data are older than a send would accept.
+  for (const [what, at] of [
+    ['Reseptformidleren', read.rfFetchedAt],
+    ['Kjernejournal', read.kjFetchedAt],
+  ] as const) {
+    const ageHours = at ? (opts.at.getTime() - Date.parse(at)) / 3_600_000 : NaN;
+    if (ageHours > MAX_READ_AGE_HOURS) {
+      warnings.push(`Merk: dataene fra ${what} er lest ${at!.slice(0, 16).replace('T', ' ')}, ${ageHours >= 48 ? `${Math.floor(ageHours / 24)} dager` : `${Math.floor(ageHours)} timer`} før vurderingstidspunktet (--at). Les på nytt før du handler på dem.`);
+    }
+  }
   return {
     result,
     warnings,
@@ -588,9 +625,13 @@ export async function runReconcileCommand(_cmd: string, argv: string[], io: CliI
     return 0;
   } catch (e) {
     if (e instanceof InputError) {
-      if (e.message) io.err(`samstem reconcile: ${e.message}`);
+      if (!e.message) {
+        io.out(RECONCILE_HELP);
+        return 0;
+      }
+      io.err(`samstem reconcile: ${e.message}`);
       if (e.showUsage) io.err(RECONCILE_USAGE);
-      return e.message ? 2 : 0;
+      return 2;
     }
     io.err(`samstem reconcile: intern feil: ${(e as Error).stack ?? String(e)}`);
     io.err('Dette er en feil i Samstem, ikke i filene dine. Meld den med kommandoen og filene som ble brukt.');

@@ -26,26 +26,23 @@ test.describe('åpne pasient og se begge listene', () => {
     await expect(page.getByTestId('patient-name')).toHaveCount(0);
   });
 
-  test('the showcase patient: local list beside PLL and prescriptions, with markers and the fetch time', async ({ page }) => {
+  test('the showcase patient: local list against PLL and prescriptions, grouped, with the fetch time', async ({ page }) => {
     await page.getByLabel('Fødselsnummer eller D-nummer').fill('140348 27061');
     await page.getByRole('button', { name: 'Åpne pasient' }).click();
     await expect(page.getByTestId('patient-name')).toHaveText(/Ingrid Halvorsen/);
     await expect(page.getByTestId('read-fetched')).toContainText(/Hentet fra Reseptformidleren \d{2}\.\d{2}\.\d{4} kl\. \d{2}:\d{2}/);
     await expect(page.getByTestId('cave-banner')).toContainText(/Penicillin/);
 
-    const local = page.getByRole('region', { name: 'Lokal legemiddelliste' });
-    const national = page.getByRole('region', { name: 'Nasjonal legemiddelliste' });
-    await expect(local).toContainText('Marevan');
-    await expect(national).toContainText('Marevan');
+    // Rows from the reconciliation engine, grouped: same / changed / only in one source (issue 6).
+    const row = (name: string) => page.getByTestId('reconcile-row').filter({ has: page.getByRole('heading', { name }) });
+    await expect(page.getByTestId('group-same')).toContainText('Marevan');
+    await expect(row('Marevan tab 2,5 mg').getByTestId('row-status')).toHaveText('Samstemt');
     // Ibux is only on the local list; Losec (from the hospital) only nationally
-    await expect(local).toContainText('Ibux');
-    await expect(national).not.toContainText('Ibux');
-    await expect(national).toContainText('Losec');
-    await expect(local).not.toContainText('Losec');
-    const markers = page.getByTestId('match-marker');
-    await expect(markers.filter({ hasText: 'Samme' }).first()).toBeVisible();
-    await expect(markers.filter({ hasText: 'Bare lokalt' }).first()).toBeVisible();
-    await expect(markers.filter({ hasText: /Ulik dosering/ }).first()).toBeVisible();
+    await expect(page.getByTestId('group-only-one-source')).toContainText('Ibux');
+    await expect(row('Ibux tab 400 mg').getByTestId('row-status')).toHaveText('Bare i lokal liste');
+    await expect(row('Losec MUPS enterotab 20 mg').getByTestId('row-status')).toHaveText('Bare i PLL');
+    await expect(row('Selo-Zok depottab 50 mg').getByTestId('row-status')).toHaveText(/Ulik dosering/);
+    await expect(row('Selo-Zok depottab 50 mg').getByTestId('differences')).toContainText('Dosering: lokalt «2 tabletter morgen», nasjonalt «1 tablett morgen»');
     await screenshot(page, 'skeleton-showcase-patient');
   });
 

@@ -58,41 +58,52 @@ export function parseCsv(text) {
 // 1. The scan.
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'samstem-eng-'));
 const csvFile = path.join(tmp, 'electronegativity.csv');
+// The scanner sometimes leaves a garbled CSV on a loaded machine (a row starting mid-field).
+// Such a report is read again from a fresh scan rather than judged; three garbled scans fail.
+const scanFailures = [];
 try {
-  console.log(`electronegativity: scanning ${path.relative(root, inputDir) || '.'} as Electron ${electronVersion}`);
-  const run = spawnSync(bin('electronegativity'), ['-i', inputDir, '-e', electronVersion, '-o', csvFile, '-r', '-v', 'false'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
-  if (/No connectivity/i.test(log)) {
-    console.warn('electronegativity: WARNING — could not fetch Electron release data (offline); AVAILABLE_SECURITY_FIXES_GLOBAL_CHECK did not run.');
-  }
-  if (run.status !== 0) {
-    failures.push(`electronegativity exited with ${run.status}:\n${log}`);
-  } else {
-    const [header, ...rows] = parseCsv(readFileSync(csvFile, 'utf8'));
-    const col = (name) => header.findIndex((h) => h.trim().toLowerCase() === name);
-    const [iIssue, iSev, iConf, iFile, iLoc, iSample] = ['issue', 'severity', 'confidence', 'filename', 'location', 'sample'].map(col);
-    if ([iIssue, iSev, iConf, iFile, iLoc].some((i) => i < 0)) {
-      failures.push(`electronegativity CSV has an unexpected header: ${header.join(',')}`);
-    } else {
-      let informational = 0;
-      for (const r of rows) {
-        if (r.length < header.length) {
-          failures.push(`unreadable electronegativity result row: ${r.join(',')}`);
-          continue;
-        }
-        const severity = r[iSev].trim().toUpperCase();
-        if (severity === 'INFORMATIONAL') {
-          informational++;
-          continue;
-        }
-        failures.push(`${r[iIssue]} [${severity}/${r[iConf].trim()}] ${r[iFile]}:${r[iLoc]}  ${iSample >= 0 ? r[iSample] : ''}`);
-      }
-      console.log(`electronegativity: ${rows.length} finding(s), ${informational} informational`);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    rmSync(csvFile, { force: true });
+    scanFailures.length = 0;
+    let garbled = false;
+    console.log(`electronegativity: scanning ${path.relative(root, inputDir) || '.'} as Electron ${electronVersion}${attempt > 1 ? ` (attempt ${attempt}: the previous report was garbled)` : ''}`);
+    const run = spawnSync(bin('electronegativity'), ['-i', inputDir, '-e', electronVersion, '-o', csvFile, '-r', '-v', 'false'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+    if (/No connectivity/i.test(log)) {
+      console.warn('electronegativity: WARNING — could not fetch Electron release data (offline); AVAILABLE_SECURITY_FIXES_GLOBAL_CHECK did not run.');
     }
+    if (run.status !== 0) {
+      scanFailures.push(`electronegativity exited with ${run.status}:\n${log}`);
+    } else {
+      const [header, ...rows] = parseCsv(readFileSync(csvFile, 'utf8'));
+      const col = (name) => header.findIndex((h) => h.trim().toLowerCase() === name);
+      const [iIssue, iSev, iConf, iFile, iLoc, iSample] = ['issue', 'severity', 'confidence', 'filename', 'location', 'sample'].map(col);
+      if ([iIssue, iSev, iConf, iFile, iLoc].some((i) => i < 0)) {
+        scanFailures.push(`electronegativity CSV has an unexpected header: ${header.join(',')}`);
+      } else {
+        let informational = 0;
+        for (const r of rows) {
+          if (r.length < header.length) {
+            scanFailures.push(`unreadable electronegativity result row: ${r.join(',')}`);
+            garbled = true;
+            continue;
+          }
+          const severity = r[iSev].trim().toUpperCase();
+          if (severity === 'INFORMATIONAL') {
+            informational++;
+            continue;
+          }
+          scanFailures.push(`${r[iIssue]} [${severity}/${r[iConf].trim()}] ${r[iFile]}:${r[iLoc]}  ${iSample >= 0 ? r[iSample] : ''}`);
+        }
+        console.log(`electronegativity: ${rows.length} finding(s), ${informational} informational`);
+      }
+    }
+    if (!garbled) break;
   }
+  failures.push(...scanFailures);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -4,8 +4,9 @@ import { Provider } from 'react-redux';
 import { buildDemoPatients } from '../../fixtures/demo/patients';
 import { App } from './app/App';
 import { makeStore } from './app/store';
-import { appDb } from './db/db';
 import { seedOnFirstStart } from './db/seed';
+import { InsecureKeyStoreError } from './db/cipher/keys';
+import { loadVault } from './features/offline/vault';
 import { platform } from './platform';
 import './styles.css';
 
@@ -26,7 +27,15 @@ async function demoSeedTime(): Promise<Date> {
   }
   return new Date();
 }
-const ready = demoSeedTime().then((at) => seedOnFirstStart(appDb(), () => buildDemoPatients(at)));
+// Issue 7: the demo data is written sealed with the install's keys; without a protected key store
+// nothing is seeded (the app then explains why, see features/offline/vault.tsx).
+const ready = demoSeedTime().then(async (at) => {
+  const vault = await loadVault().catch((err: unknown) => {
+    if (err instanceof InsecureKeyStoreError) return null;
+    throw err;
+  });
+  return vault ? seedOnFirstStart(vault.db, () => buildDemoPatients(at), vault.keys) : { seeded: false as const };
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -22,7 +22,8 @@ export interface PatientIdentity {
 export interface BrokerClient {
   /** A bearer token for the user, or null when the broker has no token endpoint (404). */
   getToken(userId: string): Promise<string | null>;
-  getMedication(identity: PatientIdentity, token: string | null): Promise<MedicationRead>;
+  /** `options.emergencyReason` opens a patient outside the care relationship (X-Emergency-Access-Reason). */
+  getMedication(identity: PatientIdentity, token: string | null, options?: { emergencyReason?: string }): Promise<MedicationRead>;
 }
 
 export interface BrokerClientOptions {
@@ -47,6 +48,18 @@ export function getMedicationRequestBody(identity: PatientIdentity) {
 }
 
 /** Text of an OperationOutcome's issues (diagnostics, else details.text), or undefined if not one. */
+/** The broker's machine-readable issue details (issue.details.coding with this system). */
+export const BROKER_ISSUE_SYSTEM = 'urn:samstem:broker:issue';
+
+/** Codes of issue.details.coding in the broker's own system, e.g. 'emergency-access-required'. */
+export function operationOutcomeDetailCodes(json: unknown): string[] {
+  const issues = (json as { resourceType?: unknown; issue?: unknown } | null)?.issue;
+  if (!Array.isArray(issues)) return [];
+  return issues.flatMap((i: { details?: { coding?: { system?: unknown; code?: unknown }[] } }) =>
+    (i?.details?.coding ?? []).filter((c) => c?.system === BROKER_ISSUE_SYSTEM && typeof c.code === 'string').map((c) => c.code as string),
+  );
+}
+
 export function operationOutcomeText(json: unknown): { text: string; codes: string[] } | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const oo = json as { resourceType?: unknown; issue?: unknown };
@@ -93,7 +106,8 @@ export async function errorFromResponse(res: Response): Promise<BrokerError> {
     kind = 'server';
     message = nb.errors.server(status);
   }
-  return new BrokerError({ kind, message, status, ...(detail ? { detail } : {}) });
+  const emergencyAccessRequired = operationOutcomeDetailCodes(json).includes('emergency-access-required');
+  return new BrokerError({ kind, message, status, ...(detail ? { detail } : {}), ...(emergencyAccessRequired ? { emergencyAccessRequired } : {}) });
 }
 
 function networkError(err: unknown): BrokerError {
@@ -140,12 +154,15 @@ export function createBrokerClient(baseUrl: string, options: BrokerClientOptions
       return json.access_token;
     },
 
-    async getMedication(identity, token) {
+    async getMedication(identity, token, options) {
       const headers: Record<string, string> = {
         'content-type': 'application/fhir+json',
         accept: 'application/fhir+json',
       };
       if (token) headers.authorization = `Bearer ${token}`;
+      // Header values must be ISO-8859-1: the reason is sent percent-encoded, the broker decodes it.
+      const reason = options?.emergencyReason?.trim();
+      if (reason) headers['x-emergency-access-reason'] = encodeURIComponent(reason);
       const res = await post('/fhir/Patient/$getMedication', getMedicationRequestBody(identity), headers);
       if (!res.ok) throw await errorFromResponse(res);
       const json = await readJson(res);

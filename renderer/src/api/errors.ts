@@ -20,6 +20,8 @@ export interface BrokerErrorInfo {
   /** What the service said (OperationOutcome diagnostics), shown as-is under the message. */
   detail?: string;
   status?: number;
+  /** The broker refused because the patient is outside the user's care: emergency access with a reason may open it. */
+  emergencyAccessRequired?: boolean;
 }
 
 export class BrokerError extends Error {

@@ -6,6 +6,7 @@ import { SessionBar } from '../features/session/SessionBar';
 import { UserPicker } from '../features/session/UserPicker';
 import { PatientSearch } from '../features/patient/PatientSearch';
 import { PatientView } from '../features/patient/PatientView';
+import { SecureShell } from '../features/offline/SecureShell';
 
 export interface AppProps {
   /** Resolves when the local database is ready (seeded on first start). */
@@ -48,11 +49,11 @@ export function App({ ready }: AppProps) {
         ) : !userId ? (
           <UserPicker />
         ) : (
-          <>
+          <SecureShell>
             <h1 className="visually-hidden">{nb.app.tagline}</h1>
             <PatientSearch />
             <PatientView />
-          </>
+          </SecureShell>
         )}
       </main>
     </div>

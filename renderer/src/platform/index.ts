@@ -1,16 +1,18 @@
 // The one place that knows whether we run inside Electron (preload bridge `window.samstem`) or as a
 // plain web page served by the broker. Everything else asks this module, never `window` directly.
 
-import type { AppInfo, SamstemBridge } from '../../../shared/ipc';
+import type { AppInfo, SamstemBridge, StorageKey } from '../../../shared/ipc';
 
 export type { AppInfo };
 
 /** The part of the preload bridge the renderer uses so far. */
-export type HostBridge = Pick<SamstemBridge, 'getAppInfo'>;
+export type HostBridge = Pick<SamstemBridge, 'getAppInfo'> & Partial<Pick<SamstemBridge, 'getStorageKey'>>;
 
 export interface Platform {
   kind: 'electron' | 'web';
   getAppInfo(): Promise<AppInfo>;
+  /** Electron only: the at-rest key from the OS key store (issue 7). Absent in web mode. */
+  getStorageKey?: () => Promise<StorageKey>;
 }
 
 export class PlatformError extends Error {
@@ -50,6 +52,7 @@ export function detectPlatform(win: WindowLike = globalThis as unknown as Window
         }
         return { ...info, brokerUrl: trimSlash(info.brokerUrl) };
       },
+      ...(typeof bridge.getStorageKey === 'function' ? { getStorageKey: () => bridge.getStorageKey!() } : {}),
     };
   }
   return {

@@ -6,7 +6,7 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { FestCatalogue, FestProduct } from '../../../../shared/fest/types';
 import type { SearchIndex } from '../../../../shared/fest/search';
-import type { SafetyCatalogue } from '../../../../shared/reconcile';
+import { safetyCatalogueFromFest, type SafetyCatalogue } from '../../../../shared/reconcile';
 
 export type CatalogueState =
   | { status: 'idle' | 'loading' }
@@ -35,11 +35,7 @@ export async function loadCatalogue(source: CatalogueSource = defaultSource): Pr
   set({ status: 'loading' });
   try {
     const xml = await source();
-    const [{ parseFest }, { buildSearchIndex }, { safetyCatalogueFromFest }] = await Promise.all([
-      import('../../../../shared/fest/reader'),
-      import('../../../../shared/fest/search'),
-      import('../../../../shared/reconcile/adapter'),
-    ]);
+    const [{ parseFest }, { buildSearchIndex }] = await Promise.all([import('../../../../shared/fest/reader'), import('../../../../shared/fest/search')]);
     const fest = parseFest(xml, { source: 'fest-curated.xml' });
     const safety = safetyCatalogueFromFest(fest);
     if (!safety) throw new Error('Katalogen var tom');

@@ -7,6 +7,7 @@ import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { appDb, localPatients } from '../../db/db';
 import { ReconcileView } from '../reconcile/ReconcileView';
 import { openPatient, patientClosed, selectPatient } from './patientSlice';
+import { EmergencyAccessForm, EmergencyAccessNotice } from '../audit/EmergencyAccess';
 
 export function PatientView() {
   const p = useAppSelector(selectPatient);
@@ -93,7 +94,8 @@ function ReadStatus() {
           </p>
         )}
         <p className="detail">{t.noDataShown}</p>
-        {p.identityNumber && p.identityKind && p.error.kind !== 'no-session' && (
+        {p.error.emergencyAccessRequired && p.identityNumber && p.identityKind && <EmergencyAccessForm identityNumber={p.identityNumber} kind={p.identityKind} />}
+        {p.identityNumber && p.identityKind && p.error.kind !== 'no-session' && !p.error.emergencyAccessRequired && (
           <button
             type="button"
             className="btn btn-primary"
@@ -108,17 +110,20 @@ function ReadStatus() {
   if (p.status === 'loaded' && p.read) {
     const { rfFetchedAt, kjFetchedAt } = p.read;
     return (
+      <>
+      <EmergencyAccessNotice />
       <div className="status status-fetched" role="status" data-testid="read-fetched">
         <p>{rfFetchedAt ? t.fetchedRf(formatDateTime(rfFetchedAt)) : t.fetchTimeUnknownRf}</p>
         {kjFetchedAt && <p>{t.fetchedKj(formatDateTime(kjFetchedAt))}</p>}
         <button
           type="button"
           className="btn btn-secondary btn-small"
-          onClick={() => void dispatch(openPatient({ identityNumber: p.identityNumber!, kind: p.identityKind! }))}
+          onClick={() => void dispatch(openPatient({ identityNumber: p.identityNumber!, kind: p.identityKind!, ...(p.emergencyReason ? { emergencyReason: p.emergencyReason } : {}) }))}
         >
           {t.refresh}
         </button>
       </div>
+      </>
     );
   }
   return null;

@@ -18,6 +18,8 @@ export interface PatientState {
   requestId: string | null;
   read: MedicationRead | null;
   error: BrokerErrorInfo | null;
+  /** Set when the open was made under emergency access (issue 7): the reason given. */
+  emergencyReason?: string | null;
 }
 
 const initialState: PatientState = {
@@ -32,6 +34,8 @@ const initialState: PatientState = {
 export interface OpenPatientArg {
   identityNumber: string;
   kind: IdentityKind;
+  /** Emergency access outside the care relationship: the reason, sent to the broker and logged. */
+  emergencyReason?: string;
 }
 
 export const openPatient = createAsyncThunk<
@@ -44,7 +48,7 @@ export const openPatient = createAsyncThunk<
   try {
     const broker = await extra.broker();
     const token = await broker.getToken(userId);
-    return await broker.getMedication({ value: arg.identityNumber, kind: arg.kind }, token);
+    return await broker.getMedication({ value: arg.identityNumber, kind: arg.kind }, token, arg.emergencyReason ? { emergencyReason: arg.emergencyReason } : undefined);
   } catch (err) {
     return rejectWithValue(toErrorInfo(err));
   }
@@ -65,6 +69,7 @@ export const patientSlice = createSlice({
         state.requestId = action.meta.requestId;
         state.read = null;
         state.error = null;
+        state.emergencyReason = action.meta.arg.emergencyReason ?? null;
       })
       .addCase(openPatient.fulfilled, (state, action) => {
         if (state.requestId !== action.meta.requestId) return;

@@ -1,18 +1,20 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDosage } from '../../../../shared/dosage';
 import type { Dosage, LocalListEntry, MedicationRead } from '../../../../shared/model';
-import { chainHead, MAX_READ_AGE_HOURS, NEEDS_DECISION, ROW_GROUPS, SEVERITY_ORDER, type Finding, type ReconcileRow } from '../../../../shared/reconcile';
+import { chainHead, MAX_READ_AGE_HOURS, NEEDS_DECISION, reconcile, ROW_GROUPS, SEVERITY_ORDER, type Finding, type ReconcileRow } from '../../../../shared/reconcile';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { nb } from '../../i18n/nb';
 import { formatDate } from '../../i18n/format';
 import { loadCatalogue, type CatalogueState } from '../catalog/catalogue';
 import { PrescribePanel } from '../catalog/PrescribePanel';
 import { openPatient } from '../patient/patientSlice';
+import { PrintSheet } from '../print/PrintSheet';
+import { HistoryPanel } from '../history/HistoryPanel';
 import { SendFlow } from '../send/SendFlow';
 import { selectSend, sendPrepared } from '../send/sendSlice';
 import { DoseEditor } from './DoseEditor';
 import { useReconciliation } from './useReconciliation';
-import { decisionCleared, decisionSet, newLineRemoved, type RowDecision } from './workspaceSlice';
+import { decisionCleared, decisionSet, effectiveDecisions, newLineRemoved, rowFingerprint, type RowDecision } from './workspaceSlice';
 
 const t = nb.workspace;
 
@@ -43,7 +45,8 @@ export function actionApplies(row: ReconcileRow, kind: ActionKind): boolean {
   const hasNational = row.items.pll.some((p) => !p.discontinued) || row.items.prescriptions.length > 0;
   switch (kind) {
     case 'take-into-local':
-      return !hasLocal;
+      // Only external information can be taken in; a stopped local line is renewed instead.
+      return row.items.local.length === 0;
     case 'renew':
       return hasNational || hasLocal;
     case 'change-dose':
@@ -58,7 +61,12 @@ export function isStale(read: MedicationRead, now: Date): boolean {
   return now.getTime() - Date.parse(read.rfFetchedAt) > MAX_READ_AGE_HOURS * 3600_000;
 }
 
-type Editor = { rowId: string; kind: 'change-dose' | 'discontinue' } | null;
+type EditorKind = 'change-dose' | 'discontinue' | 'take-into-local';
+type Editor = { rowId: string; kind: EditorKind } | null;
+
+/** Only a dispensing to go on: taking it in needs a dosage the user states (decide() blocks without). */
+export const needsDosageToTakeIn = (row: ReconcileRow): boolean =>
+  row.items.local.length === 0 && row.items.pll.length === 0 && row.items.prescriptions.length === 0 && row.items.dispensings.length > 0;
 
 export function ReconcileView({ patientId, read, loading }: { patientId: string; read: MedicationRead | null; loading: boolean }) {
   const dispatch = useAppDispatch();
@@ -72,22 +80,44 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
   const rowRefs = useRef(new Map<string, HTMLLIElement>());
   const rows = useMemo(() => (result ? ROW_GROUPS.flatMap((g) => result.rows.filter((r) => r.group === g)) : []), [result]);
   const current = selected && rows.some((r) => r.id === selected) ? selected : (rows[0]?.id ?? null);
+  const decisions = useMemo(() => effectiveDecisions(workspace, rows), [workspace, rows]);
+  // Sending without the interaction checks takes an explicit choice, per patient.
+  const [sendUnchecked, setSendUnchecked] = useState<string | null>(null);
+  // Findings for the new prescriptions against everything else (they are not rows until sent).
+  const safety = catalogue.status === 'ready' ? catalogue.safety : null;
+  const newLineFindings = useMemo(() => {
+    const out = new Map<string, Finding[]>();
+    if (!read || !rec.local || workspace.newLines.length === 0) return out;
+    const extra: LocalListEntry[] = workspace.newLines.map((l) => ({ id: `ny-${l.rowId}`, patientId, medicine: l.medicine, dosage: l.dosage, use: l.use, updatedAt: now.toISOString() }));
+    const r = reconcile({ patient: read.patient, local: [...rec.local, ...extra], read }, safety, now);
+    for (const l of workspace.newLines) {
+      const row = r.rows.find((x) => x.items.local.some((e) => e.id === `ny-${l.rowId}`));
+      if (row) out.set(l.rowId, r.findings.filter((f) => f.rows.includes(row.id)));
+    }
+    return out;
+  }, [read, rec.local, workspace.newLines, patientId, safety, now]);
 
+  // Focus moves in a layout effect right after the render that follows the key press, not in a
+  // later frame: a frame can be throttled (background window) and land after the user moved on.
+  const [focusRequest, setFocusRequest] = useState<{ id: string; n: number } | null>(null);
   const focusRow = useCallback((id: string | null | undefined) => {
     if (!id) return;
     setSelected(id);
-    requestAnimationFrame(() => rowRefs.current.get(id)?.focus());
+    setFocusRequest((r) => ({ id, n: (r?.n ?? 0) + 1 }));
   }, []);
+  useLayoutEffect(() => {
+    if (focusRequest) rowRefs.current.get(focusRequest.id)?.focus();
+  }, [focusRequest]);
 
   const nextUndecided = (fromId: string): string | undefined => {
     const i = rows.findIndex((r) => r.id === fromId);
     const after = [...rows.slice(i + 1), ...rows.slice(0, i)];
-    return after.find((r) => !(r.id in workspace.decisions) && NEEDS_DECISION.has(r.status))?.id ?? rows[i + 1]?.id;
+    return after.find((r) => !(r.id in decisions) && NEEDS_DECISION.has(r.status))?.id ?? rows[i + 1]?.id;
   };
 
   const commit = (d: RowDecision) => {
     const row = rows.find((r) => r.id === d.rowId);
-    dispatch(decisionSet({ patientId, decision: d }));
+    dispatch(decisionSet({ patientId, decision: d, ...(row ? { fingerprint: rowFingerprint(row) } : {}) }));
     setEditor(null);
     if (row) setAnnounce(t.announce(row.name, t.decided[d.kind] ?? d.kind));
     focusRow(nextUndecided(d.rowId) ?? d.rowId);
@@ -95,7 +125,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
 
   const act = (row: ReconcileRow, kind: ActionKind) => {
     if (!canDecide || !actionApplies(row, kind)) return;
-    if (kind === 'change-dose' || kind === 'discontinue') {
+    if (kind === 'change-dose' || kind === 'discontinue' || (kind === 'take-into-local' && needsDosageToTakeIn(row))) {
       setSelected(row.id);
       setEditor({ rowId: row.id, kind });
       return;
@@ -132,6 +162,16 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
     }
   };
 
+  // Back from the send flow (done, conflict, cancelled): focus the first row still needing a position.
+  const prevPhase = useRef(send.phase);
+  useEffect(() => {
+    const was = prevPhase.current;
+    prevPhase.current = send.phase;
+    if (was === 'idle' || send.phase !== 'idle') return;
+    const target = rows.find((r) => NEEDS_DECISION.has(r.status) && !(r.id in decisions)) ?? rows[0];
+    focusRow(target?.id);
+  }, [send.phase, rows, decisions, focusRow]);
+
   useEffect(() => {
     // A row that left (new read) takes its editor with it.
     if (editor && !rows.some((r) => r.id === editor.rowId)) setEditor(null);
@@ -151,7 +191,13 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
   const stale = isStale(read, now);
   const rowFindings = (id: string) => (result?.findings ?? []).filter((f) => f.rows.includes(id));
   const globalFindings = (result?.findings ?? []).filter((f) => f.rows.length === 0);
-  const blockers = decided?.blockers ?? [];
+  const catalogueBlocker =
+    catalogue.status === 'ready' || (catalogue.status === 'failed' && sendUnchecked === patientId)
+      ? null
+      : catalogue.status === 'failed'
+        ? t.catalogue.sendFailed
+        : t.catalogue.sendLoading;
+  const blockers = [...(decided?.blockers ?? []), ...(catalogueBlocker ? [{ code: 'catalogue', message: catalogueBlocker } as { code: string; message: string; rowId?: string }] : [])];
 
   return (
     <div className="workspace" onKeyDown={onKeyDown} data-testid="workspace">
@@ -180,6 +226,12 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
             <FindingList findings={globalFindings} catalogue={catalogue} />
           </section>
         )}
+        <div className="print-bar">
+          <button type="button" className="btn btn-secondary btn-small" data-testid="print-button" onClick={() => window.print()}>
+            {nb.print.button}
+          </button>
+          {(Object.keys(decisions).length > 0 || workspace.newLines.length > 0) && <p>{nb.print.pendingNote}</p>}
+        </div>
         {canDecide ? (
           <p className="help-line" id="workspace-help" data-testid="shortcut-help">
             {t.help}
@@ -216,7 +268,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
                     row={row}
                     findings={rowFindings(row.id)}
                     catalogue={catalogue}
-                    decision={workspace.decisions[row.id]}
+                    decision={decisions[row.id]}
                     selected={row.id === current}
                     editor={editor?.rowId === row.id ? editor.kind : null}
                     canDecide={canDecide}
@@ -239,6 +291,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
           );
         })
       )}
+      <HistoryPanel read={read} />
       {canDecide && result && (
         <>
           {workspace.newLines.length > 0 && (
@@ -246,11 +299,14 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
               <h3 id="new-lines-heading">{t.newLinesHeading}</h3>
               <ul className="rows">
                 {workspace.newLines.map((l) => (
-                  <li key={l.rowId} className="row row-new">
-                    <span className="med-name">{l.medicine.name}</span> – {dosageText(l.dosage, l.use)}{' '}
-                    <button type="button" className="btn btn-secondary btn-small" onClick={() => dispatch(newLineRemoved({ patientId, rowId: l.rowId }))}>
-                      {t.removeNewLine} <span className="visually-hidden">{l.medicine.name}</span>
-                    </button>
+                  <li key={l.rowId} className="row row-new" data-testid="new-line">
+                    <div className="row-new-line">
+                      <span className="med-name">{l.medicine.name}</span> – {dosageText(l.dosage, l.use)}{' '}
+                      <button type="button" className="btn btn-secondary btn-small" onClick={() => dispatch(newLineRemoved({ patientId, rowId: l.rowId }))}>
+                        {t.removeNewLine} <span className="visually-hidden">{l.medicine.name}</span>
+                      </button>
+                    </div>
+                    {(newLineFindings.get(l.rowId)?.length ?? 0) > 0 && <FindingList findings={newLineFindings.get(l.rowId)!} catalogue={catalogue} />}
                   </li>
                 ))}
               </ul>
@@ -280,6 +336,12 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
             ) : (
               <p className="send-ready">{t.sendReady}</p>
             )}
+            {catalogue.status === 'failed' && (
+              <label className="ack">
+                <input type="checkbox" checked={sendUnchecked === patientId} onChange={(e) => setSendUnchecked(e.target.checked ? patientId : null)} data-testid="send-unchecked" />
+                {t.catalogue.sendAnyway}
+              </label>
+            )}
             <button type="button" className="btn btn-primary" data-testid="send-button" disabled={blockers.length > 0 || !decided || stale} onClick={() => {
                 if (decided && result) dispatch(sendPrepared({ patientId, plan: decided.plan, localAfter: decided.local, readBefore: read, rows: result.rows }));
               }}
@@ -289,6 +351,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
           </section>
         </>
       )}
+      {rec.local && <PrintSheet read={read} local={rec.local} now={now} {...(user ? { printedBy: user.name } : {})} />}
     </div>
   );
 }
@@ -370,7 +433,7 @@ interface RowItemProps {
   catalogue: CatalogueState;
   decision: RowDecision | undefined;
   selected: boolean;
-  editor: 'change-dose' | 'discontinue' | null;
+  editor: EditorKind | null;
   canDecide: boolean;
   rowRef: (el: HTMLLIElement | null) => void;
   onFocus: () => void;
@@ -501,6 +564,14 @@ function RowItem({ row, findings, catalogue, decision, selected, editor, canDeci
             </button>
           )}
         </div>
+      )}
+      {editor === 'take-into-local' && (
+        <DoseEditor
+          initial={disp?.dosageText ? { text: disp.dosageText } : undefined}
+          saveLabel={t.actions['take-into-local']}
+          onCancel={onCancelEditor}
+          onSave={(dosage) => onCommit({ rowId: row.id, kind: 'take-into-local', dosage })}
+        />
       )}
       {editor === 'change-dose' && <DoseEditor initial={currentDosage} onCancel={onCancelEditor} onSave={(dosage) => onCommit({ rowId: row.id, kind: 'change-dose', dosage })} />}
       {editor === 'discontinue' && <DiscontinueForm rowName={row.name} onCancel={onCancelEditor} onSave={(reason, note) => onCommit({ rowId: row.id, kind: 'discontinue', reason, ...(note ? { note } : {}) })} />}

@@ -24,7 +24,7 @@ export function doseFormFrom(d: Dosage | undefined): DoseFormInput {
   for (const x of d?.doses ?? []) {
     if (x.time in amounts) amounts[x.time as TimeOfDay] = String(x.amount).replace('.', ',');
   }
-  return { mode: d?.shortCode ? 'short' : 'times', shortCode: d?.shortCode ?? '', amounts, unit: d?.doses?.[0]?.unit ?? 'tablett', text: '' };
+  return { mode: d?.doses?.length && !d.shortCode ? 'times' : 'short', shortCode: d?.shortCode ?? '', amounts, unit: d?.doses?.[0]?.unit ?? 'tablett', text: '' };
 }
 
 export function buildDosage(input: DoseFormInput): DoseFormResult {

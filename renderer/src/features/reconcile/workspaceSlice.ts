@@ -13,6 +13,8 @@ export type NewLine = Extract<Decision, { kind: 'new' }> & { rowId: string };
 export interface PatientWorkspace {
   /** rowId → the one decision on that row. */
   decisions: Record<string, RowDecision>;
+  /** rowId → the row's situation when it was decided (see rowFingerprint). */
+  fingerprints: Record<string, string>;
   /** New prescriptions added from the catalogue, in the order added. */
   newLines: NewLine[];
 }
@@ -22,19 +24,28 @@ export interface WorkspaceState {
 }
 
 const initialState: WorkspaceState = { byPatient: {} };
-const empty = (): PatientWorkspace => ({ decisions: {}, newLines: [] });
+const empty = (): PatientWorkspace => ({ decisions: {}, fingerprints: {}, newLines: [] });
+
+/** What identifies a row's situation; a decision applies only while this is unchanged. */
+export const rowFingerprint = (r: ReconcileRow): string => `${r.status}|${r.reseptIds.join(',')}|${r.items.pll.map((p) => p.lastChanged).join(',')}`;
 
 export const workspaceSlice = createSlice({
   name: 'workspace',
   initialState,
   reducers: {
-    decisionSet(state, action: PayloadAction<{ patientId: string; decision: RowDecision }>) {
+    decisionSet(state, action: PayloadAction<{ patientId: string; decision: RowDecision; fingerprint?: string }>) {
       const ws = (state.byPatient[action.payload.patientId] ??= empty());
-      ws.decisions[action.payload.decision.rowId] = action.payload.decision;
+      const id = action.payload.decision.rowId;
+      ws.decisions[id] = action.payload.decision;
+      if (action.payload.fingerprint !== undefined) ws.fingerprints[id] = action.payload.fingerprint;
+      else delete ws.fingerprints[id];
     },
     decisionCleared(state, action: PayloadAction<{ patientId: string; rowId: string }>) {
       const ws = state.byPatient[action.payload.patientId];
-      if (ws) delete ws.decisions[action.payload.rowId];
+      if (ws) {
+        delete ws.decisions[action.payload.rowId];
+        delete ws.fingerprints[action.payload.rowId];
+      }
     },
     newLineAdded(state, action: PayloadAction<{ patientId: string; line: NewLine }>) {
       const ws = (state.byPatient[action.payload.patientId] ??= empty());
@@ -49,7 +60,11 @@ export const workspaceSlice = createSlice({
       const ws = state.byPatient[action.payload.patientId];
       if (!ws) return;
       const keep = new Set(action.payload.rowIds);
-      for (const id of Object.keys(ws.decisions)) if (!keep.has(id)) delete ws.decisions[id];
+      for (const id of Object.keys(ws.decisions)) {
+        if (keep.has(id)) continue;
+        delete ws.decisions[id];
+        delete ws.fingerprints[id];
+      }
     },
     workspaceCleared(state, action: PayloadAction<{ patientId: string }>) {
       delete state.byPatient[action.payload.patientId];
@@ -68,10 +83,26 @@ export function selectWorkspace(state: { workspace: WorkspaceState }, patientId:
   return (patientId && state.workspace.byPatient[patientId]) || EMPTY;
 }
 
-/** The decisions as `decide()` takes them: row decisions that still have a row, then new lines. */
+/**
+ * The decisions that still apply to these rows: the row exists and, when the decision was taken
+ * with a fingerprint, the row's situation is unchanged (a new read where someone else recalled or
+ * changed it makes the user decide again).
+ */
+export function effectiveDecisions(ws: PatientWorkspace, rows: readonly ReconcileRow[]): Record<string, RowDecision> {
+  const out: Record<string, RowDecision> = {};
+  for (const r of rows) {
+    const d = ws.decisions[r.id];
+    if (!d) continue;
+    const fp = ws.fingerprints?.[r.id];
+    if (fp !== undefined && fp !== rowFingerprint(r)) continue;
+    out[r.id] = d;
+  }
+  return out;
+}
+
+/** The decisions as `decide()` takes them: row decisions that still apply, then new lines. */
 export function decisionsFor(ws: PatientWorkspace, rows: readonly ReconcileRow[]): Decision[] {
-  const ids = new Set(rows.map((r) => r.id));
-  return [...Object.values(ws.decisions).filter((d) => ids.has(d.rowId)), ...ws.newLines];
+  return [...Object.values(effectiveDecisions(ws, rows)), ...ws.newLines];
 }
 
 export interface Progress {
@@ -84,11 +115,12 @@ export interface Progress {
 }
 
 export function progressOf(ws: PatientWorkspace, rows: readonly ReconcileRow[]): Progress {
+  const decisions = effectiveDecisions(ws, rows);
   let decided = 0;
   let required = 0;
   let requiredDecided = 0;
   for (const r of rows) {
-    const has = r.id in ws.decisions;
+    const has = r.id in decisions;
     if (has) decided++;
     if (NEEDS_DECISION.has(r.status)) {
       required++;

@@ -20,7 +20,11 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
   const [confirming, setConfirming] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const [pruned, setPruned] = useState<{ kept: number; dropped: number } | null>(null);
-  useEffect(() => heading.current?.focus(), [s.phase, confirming]);
+  useEffect(() => heading.current?.focus(), [s.phase]);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
 
   const freshRead: MedicationRead | null = patient.status === 'loaded' && patient.read && s.readBefore && patient.read.readId !== s.readBefore.readId ? patient.read : null;
   useEffect(() => {
@@ -46,6 +50,7 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
             {t.heading}
           </h3>
           <p>{t.intro}</p>
+          {!summary.national && <p className="status status-warning">{t.nothingNational}</p>}
           <div className="send-summary" data-testid="send-summary">
             <h4>{t.newPrescriptions}</h4>
             {summary.newPrescriptions.length === 0 ? (
@@ -87,12 +92,12 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
                 ))}
               </ul>
             )}
-            {s.localAfter && <p className="muted">{t.localChanges(s.localAfter.length)}</p>}
+            {s.localAfter && <p className="muted">{t.localChanges(s.localAfter.filter((e) => e.updatedAt === s.plan!.sentAt).length)}</p>}
           </div>
           {!confirming ? (
             <div className="button-row">
               <button type="button" className="btn btn-primary" onClick={() => setConfirming(true)}>
-                {t.sign}
+                {summary.national ? t.sign : t.saveLocal}
               </button>
               <button type="button" className="btn btn-secondary" onClick={() => dispatch(sendClosed())}>
                 {t.back}
@@ -100,10 +105,10 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
             </div>
           ) : (
             <div className="confirm" role="group" aria-labelledby="confirm-q">
-              <p id="confirm-q">{t.confirmQuestion(summary.newPrescriptions.length, summary.recalls.length, summary.sendsPll)}</p>
+              <p id="confirm-q">{summary.national ? t.confirmQuestion(summary.newPrescriptions.length, summary.recalls.length, summary.sendsPll) : t.confirmLocal}</p>
               <div className="button-row">
-                <button type="button" className="btn btn-primary" data-testid="confirm-send" autoFocus onClick={() => void dispatch(submitSend())}>
-                  {t.confirmYes}
+                <button type="button" className="btn btn-primary" ref={confirmButton} data-testid="confirm-send" onClick={() => void dispatch(submitSend())}>
+                  {summary.national ? t.confirmYes : t.saveLocal}
                 </button>
                 <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)}>
                   {nb.workspace.cancel}
@@ -127,9 +132,16 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
       {s.phase === 'done' && s.result && (
         <>
           <h3 id="send-heading" tabIndex={-1} ref={heading}>
-            {t.doneHeading}
+            {summary.national ? t.doneHeading : t.savedHeading}
           </h3>
-          <ul className="send-results" data-testid="send-results">
+          {!summary.national && !s.localSaveError && <p data-testid="send-local-only">{t.doneLocal}</p>}
+          {s.localSaveError && (
+            <div className="status status-error" role="alert" data-testid="local-save-failed">
+              <p>{t.localSaveFailed}</p>
+              <p className="detail">{s.localSaveError}</p>
+            </div>
+          )}
+          <ul className="send-results" data-testid="send-results" hidden={!summary.national}>
             {s.result.operations.map((o) => (
               <li key={o.reseptId} className={o.resultCode === '0' ? 'result-ok' : 'result-failed'}>
                 <strong>{nameOf(o.reseptId)}</strong>: {o.resultCode === '0' ? t.resultOk : t.resultFailed(o.resultCode, o.text)}
@@ -149,7 +161,16 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
           </h3>
           {s.conflictDetail && <p className="detail">{s.conflictDetail}</p>}
           {!freshRead ? (
-            <p>{t.conflictFetching}</p>
+            patient.status === 'error' ? (
+              <>
+                <p>{t.conflictRefetchFailed}</p>
+                <button type="button" className="btn btn-secondary" onClick={() => dispatch(sendClosed())}>
+                  {t.back}
+                </button>
+              </>
+            ) : (
+              <p>{t.conflictFetching}</p>
+            )
           ) : (
             <>
               <p>{t.conflictIntro}</p>

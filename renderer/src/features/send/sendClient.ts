@@ -1,7 +1,7 @@
 // POST /fhir/Patient/$sendMedication with an Idempotency-Key. The body is built once (when the
 // user confirms) and kept, so a retry after a lost answer sends the very same bytes and key.
 import { readOperationOutcome, readSendMedicationResponse, type SendResult } from '../../../../shared/fhir/sendMedication';
-import { BrokerError, errorFromResponse } from '../../api/broker';
+import { BrokerError } from '../../api/errors';
 import { nb } from '../../i18n/nb';
 
 export interface SendClient {
@@ -44,7 +44,7 @@ export function createSendClient(baseUrl: string, fetchImpl: typeof fetch = (i, 
         }
         throw new SendConflict(detail);
       }
-      if (!res.ok) throw await errorFromResponse(res);
+      if (!res.ok) throw await (await import('../../api/broker')).errorFromResponse(res);
       let json: unknown;
       try {
         json = await res.json();

@@ -10,8 +10,9 @@ import { platform } from '../../platform';
 import { nb } from '../../i18n/nb';
 import { openPatient, type PatientState } from '../patient/patientSlice';
 import { signedOut, type SessionState } from '../session/sessionSlice';
-import { workspaceCleared } from '../reconcile/workspaceSlice';
-import { SendConflict, type SendClient } from './sendClient';
+import { rowFingerprint, workspaceCleared } from '../reconcile/workspaceSlice';
+import { createSendClient, SendConflict, type SendClient } from './sendClient';
+import { appDb } from '../../db/db';
 
 export interface SendExtra {
   sendClient(): Promise<SendClient>;
@@ -22,10 +23,9 @@ export interface SendExtra {
 export const defaultSendExtra: SendExtra = {
   async sendClient() {
     const info = await platform().getAppInfo();
-    return (await import('./sendClient')).createSendClient(info.brokerUrl);
+    return createSendClient(info.brokerUrl);
   },
   async saveLocal(entries) {
-    const { appDb } = await import('../../db/db');
     const db = appDb();
     await db.transaction('rw', db.localList, async () => {
       await db.localList.bulkPut(entries);
@@ -35,8 +35,6 @@ export const defaultSendExtra: SendExtra = {
 
 export type SendPhase = 'idle' | 'review' | 'sending' | 'done' | 'conflict' | 'lost' | 'error';
 
-/** What identifies a row's situation; a decision is kept after a conflict only if this is unchanged. */
-export const rowFingerprint = (r: ReconcileRow): string => `${r.status}|${r.reseptIds.join(',')}|${r.items.pll.map((p) => p.lastChanged).join(',')}`;
 
 export interface SendState {
   patientId: string | null;
@@ -51,6 +49,8 @@ export interface SendState {
   result: SendResult | null;
   error: BrokerErrorInfo | null;
   conflictDetail: string | null;
+  /** Set when RF accepted the send but the local list could not be written. */
+  localSaveError: string | null;
   attempts: number;
 }
 
@@ -66,6 +66,7 @@ const initialState: SendState = {
   result: null,
   error: null,
   conflictDetail: null,
+  localSaveError: null,
   attempts: 0,
 };
 
@@ -93,7 +94,14 @@ export const submitSend = createAsyncThunk<SendResult, void, { state: State; ext
       }
       return rejectWithValue({ error: toErrorInfo(err) });
     }
-    if (s.localAfter) await ex.saveLocal(s.localAfter);
+    if (s.localAfter) {
+      // RF has the send now; a local failure must not read as "not sent".
+      try {
+        await ex.saveLocal(s.localAfter);
+      } catch (err) {
+        dispatch(sendSlice.actions.localSaveFailed(err instanceof Error ? err.message : String(err)));
+      }
+    }
     dispatch(workspaceCleared({ patientId: s.patientId }));
     const read = s.readBefore;
     if (read) void dispatch(openPatient({ identityNumber: read.patient.identityNumber, kind: read.patient.identityKind }));
@@ -122,6 +130,9 @@ export const sendSlice = createSlice({
       },
     },
     sendClosed: () => initialState,
+    localSaveFailed(state, action: PayloadAction<string>) {
+      state.localSaveError = action.payload;
+    },
   },
   extraReducers: (builder) => {
     builder

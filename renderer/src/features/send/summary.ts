@@ -8,6 +8,8 @@ export interface PlanSummary {
   recalls: { reseptId: string; name: string; reason: string; note?: string }[];
   pll: { libId: string; name: string; change: 'new' | 'changed' | 'discontinued' | 'removed'; dosage: string }[];
   sendsPll: boolean;
+  /** False when nothing goes to RF (only the local list changes). */
+  national: boolean;
 }
 
 export function summarisePlan(read: MedicationRead, plan: SendPlan): PlanSummary {
@@ -28,6 +30,7 @@ export function summarisePlan(read: MedicationRead, plan: SendPlan): PlanSummary
     recalls: plan.recalls.map((r) => ({ reseptId: r.reseptId, name: rx.get(r.reseptId)?.medicine.name ?? r.reseptId, reason: r.reason, ...(r.note ? { note: r.note } : {}) })),
     pll,
     sendsPll: plan.pll !== null,
+    national: plan.newPrescriptions.length > 0 || plan.recalls.length > 0 || plan.pll !== null,
   };
 }
 
@@ -51,7 +54,8 @@ export function diffReads(before: MedicationRead, after: MedicationRead): ReadCh
     const o = oldRx.get(p.reseptId);
     const by = p.prescriber?.name;
     if (!o) out.push({ name: p.medicine.name, what: 'new-prescription', ...(by ? { by } : {}), at: p.prescribedOn });
-    else if ((p.status === 'T' || p.recall) && !(o.status === 'T' || o.recall)) out.push({ name: p.medicine.name, what: 'recalled', ...(by ? { by } : {}), ...(p.recall?.at ? { at: p.recall.at } : {}) });
+    // A recall (M5) does not say who sent it; the prescriber is not necessarily the one who recalled.
+    else if ((p.status === 'T' || p.recall) && !(o.status === 'T' || o.recall)) out.push({ name: p.medicine.name, what: 'recalled', ...(p.recall?.at ? { at: p.recall.at } : {}) });
     else if (p.status !== o.status) out.push({ name: p.medicine.name, what: 'status', ...(p.dispenserName ? { by: p.dispenserName } : {}) });
   }
   const oldPll = new Map(before.pll.map((e) => [e.libId, e]));

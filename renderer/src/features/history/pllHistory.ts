@@ -1,0 +1,85 @@
+// PLL versions this app has seen (one per M25.1 MsgId), and what changed between two of them.
+// Held in memory for the session: the broker has no history look-up yet, so this is the honest
+// extent of what we know. Not in Redux (it is data, not workflow state).
+import { useSyncExternalStore } from 'react';
+import type { IsoDateTime, MedicationRead, PllEntry } from '../../../../shared/model';
+
+export interface PllVersionSeen {
+  messageId: string;
+  patientId: string;
+  /** When this client first fetched the version. */
+  fetchedAt: IsoDateTime;
+  entries: PllEntry[];
+}
+
+export interface PllEntryChange {
+  libId: string;
+  name: string;
+  change: 'added' | 'removed' | 'discontinued' | 'changed';
+  /** Field-level differences, Norwegian labels: [label, before, after]. */
+  fields: [string, string, string][];
+  by?: string;
+}
+
+const versions = new Map<string, PllVersionSeen[]>();
+const listeners = new Set<() => void>();
+let snapshot = new Map<string, PllVersionSeen[]>();
+
+/** Remember the read's PLL version (once per MsgId). */
+export function recordRead(read: MedicationRead, fetchedAt: IsoDateTime = read.rfFetchedAt ?? new Date().toISOString()): void {
+  if (!read.pllMessageId) return;
+  const id = read.patient.identityNumber;
+  const list = versions.get(id) ?? [];
+  if (list.some((v) => v.messageId === read.pllMessageId)) return;
+  versions.set(id, [...list, { messageId: read.pllMessageId, patientId: id, fetchedAt, entries: read.pll }]);
+  snapshot = new Map(versions);
+  for (const l of listeners) l();
+}
+
+export function versionsFor(patientId: string): PllVersionSeen[] {
+  return versions.get(patientId) ?? [];
+}
+
+export function resetHistoryForTests(): void {
+  versions.clear();
+  snapshot = new Map();
+}
+
+export function usePllVersions(patientId: string): PllVersionSeen[] {
+  const all = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => snapshot,
+  );
+  return all.get(patientId) ?? EMPTY;
+}
+const EMPTY: PllVersionSeen[] = [];
+
+/** What changed from one PLL version to the next, entry by entry (matched on LibId, which never changes). */
+export function diffPll(before: PllEntry[], after: PllEntry[]): PllEntryChange[] {
+  const old = new Map(before.map((e) => [e.libId, e]));
+  const out: PllEntryChange[] = [];
+  for (const e of after) {
+    const o = old.get(e.libId);
+    const by = e.discontinued?.by?.name ?? e.prescriber?.name;
+    if (!o) {
+      out.push({ libId: e.libId, name: e.medicine.name, change: 'added', fields: [['Dosering', '', e.dosage.text]], ...(by ? { by } : {}) });
+      continue;
+    }
+    const fields: [string, string, string][] = [];
+    if (o.medicine.name !== e.medicine.name) fields.push(['Legemiddel', o.medicine.name, e.medicine.name]);
+    if (o.dosage.text !== e.dosage.text) fields.push(['Dosering', o.dosage.text, e.dosage.text]);
+    if ((o.reseptId ?? '') !== (e.reseptId ?? '')) fields.push(['Resept', o.reseptId ? 'tidligere resept' : 'uten resept', e.reseptId ? 'ny resept' : 'uten resept']);
+    if ((o.expiresOn ?? '') !== (e.expiresOn ?? '')) fields.push(['Utløpsdato', o.expiresOn ?? '', e.expiresOn ?? '']);
+    if (e.discontinued && !o.discontinued) {
+      out.push({ libId: e.libId, name: e.medicine.name, change: 'discontinued', fields: [['Seponert', '', e.discontinued.reason ?? ''], ...fields], ...(by ? { by } : {}) });
+    } else if (fields.length > 0 || o.lastChanged !== e.lastChanged) {
+      out.push({ libId: e.libId, name: e.medicine.name, change: 'changed', fields, ...(by ? { by } : {}) });
+    }
+  }
+  const now = new Set(after.map((e) => e.libId));
+  for (const o of before) if (!now.has(o.libId)) out.push({ libId: o.libId, name: o.medicine.name, change: 'removed', fields: [] });
+  return out;
+}

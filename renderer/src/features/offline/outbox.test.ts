@@ -1,0 +1,102 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildDemoPatients } from '../../../../fixtures/demo/patients';
+import { webKeys } from '../../db/cipher/keys';
+import { localListFor, SamstemDb } from '../../db/db';
+import { DuplicateSendError, outboxConflicts, queueSend, replayOutbox, type ReplayOutcome } from './outbox';
+
+const now = new Date('2026-11-26T09:00:00Z');
+const demo = buildDemoPatients(now).filter((d) => d.local.length > 0);
+let n = 0;
+const opened: SamstemDb[] = [];
+async function setup() {
+  const db = new SamstemDb(`outbox-test-${++n}`);
+  opened.push(db);
+  return { db, keys: await webKeys(db) };
+}
+afterEach(async () => {
+  for (const db of opened.splice(0)) await db.delete();
+});
+
+const queued = (i: number, key = `key-${i}`) => {
+  const d = demo[i]!;
+  return { idempotencyKey: key, patientId: d.patient.identityNumber, body: { resourceType: 'Parameters', n: i, who: d.patient.familyName }, localAfter: d.local.map((e) => ({ ...e, dosage: { text: `etter sending ${i}` } })) };
+};
+
+/** A broker that applies each key once and answers retries with the first answer. */
+function broker(script: (key: string, call: number) => ReplayOutcome | 'throw' = () => ({ kind: 'sent' })) {
+  const applied = new Map<string, unknown>();
+  let calls = 0;
+  return {
+    applied,
+    calls: () => calls,
+    async send(key: string, body: unknown): Promise<ReplayOutcome> {
+      const r = script(key, ++calls);
+      if (r === 'throw') throw new Error('Ingen forbindelse');
+      if (r.kind === 'sent' && !applied.has(key)) applied.set(key, body);
+      return r;
+    },
+  };
+}
+
+describe('outbox', () => {
+  it('writes the local change and the outbox row together, sealed', async () => {
+    const { db, keys } = await setup();
+    const q = queued(0);
+    await queueSend(db, keys, q, now);
+    expect((await localListFor(db, q.patientId)).every((e) => e.dosage.text === 'etter sending 0')).toBe(true);
+    const row = (await db.outbox.get(q.idempotencyKey))!;
+    expect(row).toMatchObject({ state: 'pending', attempts: 0, kind: 'sendMedication' });
+    expect(JSON.stringify(row)).not.toContain(q.patientId);
+    expect(JSON.stringify(row)).not.toContain(demo[0]!.patient.familyName);
+  });
+
+  it('neither is written when one fails, and a key is queued only once', async () => {
+    const { db, keys } = await setup();
+    const before = await db.localList.count();
+    const bad = { ...queued(1), localAfter: [queued(1).localAfter[0]!, { ...queued(1).localAfter[0]!, id: undefined as unknown as string }] };
+    await expect(queueSend(db, keys, bad, now)).rejects.toThrow();
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.localList.count()).toBe(before);
+
+    await queueSend(db, keys, queued(1), now);
+    await expect(queueSend(db, keys, { ...queued(2), idempotencyKey: 'key-1' }, now)).rejects.toThrow(DuplicateSendError);
+    expect(await db.outbox.count()).toBe(1);
+    expect((await localListFor(db, demo[2]!.patient.identityNumber)).some((e) => e.dosage.text === 'etter sending 2')).toBe(false);
+  });
+
+  it('replays in order exactly once; offline keeps the rest waiting; conflicts go to the doctor', async () => {
+    const { db, keys } = await setup();
+    for (let i = 0; i < 3; i++) await queueSend(db, keys, queued(i), new Date(now.getTime() + i * 1000));
+    let offline = true;
+    const b = broker((key) => (offline ? 'throw' : key === 'key-1' ? { kind: 'conflict', detail: 'RF er endret siden lesingen' } : { kind: 'sent' }));
+    expect(await replayOutbox(db, keys, b.send)).toEqual({ sent: [], conflicts: [], waiting: ['key-0', 'key-1', 'key-2'] });
+    expect((await db.outbox.get('key-0'))).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Ingen forbindelse' });
+
+    offline = false;
+    const [a, again] = await Promise.all([replayOutbox(db, keys, b.send), replayOutbox(db, keys, b.send)]);
+    expect(a).toEqual({ sent: ['key-0', 'key-2'], conflicts: ['key-1'], waiting: [] });
+    expect(again).toBe(a);
+    expect([...b.applied.keys()]).toEqual(['key-0', 'key-2']);
+    expect(b.applied.get('key-0')).toEqual(queued(0).body);
+    expect((await outboxConflicts(db)).map((r) => [r.idempotencyKey, r.lastError])).toEqual([['key-1', 'RF er endret siden lesingen']]);
+
+    const calls = b.calls();
+    expect(await replayOutbox(db, keys, b.send)).toEqual({ sent: [], conflicts: [], waiting: [] });
+    expect(b.calls()).toBe(calls);
+  });
+
+  it('a row left "sending" by a crashed window is resent with the same key', async () => {
+    const { db, keys } = await setup();
+    await queueSend(db, keys, queued(0), now);
+    await db.outbox.update('key-0', { state: 'sending', attempts: 1 });
+    const seen: string[] = [];
+    const report = await replayOutbox(db, keys, async (key) => {
+      seen.push(key);
+      return { kind: 'sent' };
+    });
+    expect(seen).toEqual(['key-0']);
+    expect(report.sent).toEqual(['key-0']);
+    expect((await db.outbox.get('key-0'))?.attempts).toBe(2);
+  });
+});

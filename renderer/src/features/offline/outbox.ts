@@ -1,0 +1,109 @@
+// The outbox (issue 7): a send prepared while offline is stored together with the local change it
+// belongs to, in ONE Dexie transaction, under its Idempotency-Key; replayed when online. The broker
+// applies a key once, so a replay after a crash or a lost answer cannot double-send; a conflict
+// (RF changed meanwhile) is kept for the doctor, never retried or dropped silently.
+
+import type { LocalListEntry } from '../../../../shared/model';
+import { blindIndex, seal, unseal, type AtRestKeys } from '../../db/cipher/sealed';
+import type { OutboxRow, SamstemDb } from '../../db/db';
+
+export interface QueuedSend {
+  idempotencyKey: string;
+  patientId: string;
+  /** The exact $sendMedication body; a replay sends exactly this. */
+  body: unknown;
+  /** The local list after the send, written in the same transaction as the outbox row. */
+  localAfter: LocalListEntry[];
+}
+
+export class DuplicateSendError extends Error {
+  override name = 'DuplicateSendError';
+  constructor(key: string) {
+    super(`Sendingen med nøkkel ${key} ligger allerede i utboksen.`);
+  }
+}
+
+const context = (key: string) => `outbox:${key}`;
+
+/** Stores the local change and the outbox row atomically. A second call with the same key fails. */
+export async function queueSend(db: SamstemDb, keys: AtRestKeys, q: QueuedSend, now: Date = new Date()): Promise<void> {
+  // WebCrypto is async: seal first, so the transaction itself only touches IndexedDB.
+  const row: OutboxRow = {
+    idempotencyKey: q.idempotencyKey,
+    createdAt: now.toISOString(),
+    patientKey: await blindIndex(keys, q.patientId),
+    kind: 'sendMedication',
+    state: 'pending',
+    sealed: await seal(keys, { patientId: q.patientId, body: q.body }, context(q.idempotencyKey)),
+    attempts: 0,
+  };
+  await db.transaction('rw', db.localList, db.outbox, async () => {
+    if (await db.outbox.get(q.idempotencyKey)) throw new DuplicateSendError(q.idempotencyKey);
+    await db.localList.bulkPut(q.localAfter);
+    await db.outbox.add(row);
+  });
+}
+
+/** What the send attempt came to: accepted, a conflict for the doctor, or try again later. */
+export type ReplayOutcome = { kind: 'sent' } | { kind: 'conflict'; detail: string } | { kind: 'retry'; error: string };
+
+export interface ReplayReport {
+  sent: string[];
+  conflicts: string[];
+  waiting: string[];
+}
+
+// One replay at a time per database in this window.
+const running = new WeakMap<SamstemDb, Promise<ReplayReport>>();
+
+/**
+ * Sends the pending rows oldest first. Each row is claimed in a transaction (pending → sending) so
+ * two windows never send it at the same time; a 'retry' puts it back to pending and stops (order
+ * is kept: a later send may depend on an earlier one).
+ */
+export function replayOutbox(db: SamstemDb, keys: AtRestKeys, send: (key: string, body: unknown) => Promise<ReplayOutcome>, now: () => Date = () => new Date()): Promise<ReplayReport> {
+  const existing = running.get(db);
+  if (existing) return existing;
+  const run = (async () => {
+    const report: ReplayReport = { sent: [], conflicts: [], waiting: [] };
+    // A row left 'sending' by a crashed window goes back to pending: resending is safe (same key).
+    await db.outbox.where('state').equals('sending').modify({ state: 'pending' });
+    const pending = await db.outbox.where('state').equals('pending').sortBy('createdAt');
+    for (let i = 0; i < pending.length; i++) {
+      const row = pending[i]!;
+      const claimed = await db.transaction('rw', db.outbox, async () => {
+        const current = await db.outbox.get(row.idempotencyKey);
+        if (current?.state !== 'pending') return false;
+        await db.outbox.update(row.idempotencyKey, { state: 'sending', attempts: current.attempts + 1 });
+        return true;
+      });
+      if (!claimed) continue;
+      const { body } = await unseal<{ patientId: string; body: unknown }>(keys, row.sealed, context(row.idempotencyKey));
+      let outcome: ReplayOutcome;
+      try {
+        outcome = await send(row.idempotencyKey, body);
+      } catch (err) {
+        outcome = { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
+      }
+      if (outcome.kind === 'sent') {
+        await db.outbox.update(row.idempotencyKey, { state: 'sent', sentAt: now().toISOString() });
+        report.sent.push(row.idempotencyKey);
+      } else if (outcome.kind === 'conflict') {
+        await db.outbox.update(row.idempotencyKey, { state: 'conflict', lastError: outcome.detail });
+        report.conflicts.push(row.idempotencyKey);
+      } else {
+        await db.outbox.update(row.idempotencyKey, { state: 'pending', lastError: outcome.error });
+        report.waiting.push(...pending.slice(i).map((r) => r.idempotencyKey));
+        break;
+      }
+    }
+    return report;
+  })();
+  running.set(db, run);
+  return run.finally(() => running.delete(db));
+}
+
+/** Sends that came back as conflicts, for the doctor to deal with. */
+export async function outboxConflicts(db: SamstemDb): Promise<OutboxRow[]> {
+  return db.outbox.where('state').equals('conflict').sortBy('createdAt');
+}

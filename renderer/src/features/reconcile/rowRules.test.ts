@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { reconcile } from '../../../../shared/reconcile';
+import { actionApplies, isStale, needsDosageToTakeIn } from './ReconcileView';
+import { NOW, showcase } from './testSupport';
+
+describe('row actions and freshness', () => {
+  const { read, local } = showcase();
+  const rows = reconcile({ patient: read.patient, local, read }, null, NOW).rows;
+  const byName = (n: string) => rows.find((r) => r.name.startsWith(n))!;
+
+  it('offers "ta inn" only for external information, "forny" only where there is something to renew', () => {
+    expect(actionApplies(byName('Losec'), 'take-into-local')).toBe(true); // only in PLL
+    expect(actionApplies(byName('Marevan'), 'take-into-local')).toBe(false); // already local
+    expect(actionApplies(byName('Ibux'), 'renew')).toBe(true); // local line can be renewed
+    expect(actionApplies(byName('Ibux'), 'discontinue')).toBe(true);
+  });
+
+  it('a read is stale after 4 hours, and when its time is unknown', () => {
+    expect(isStale(read, new Date(NOW.getTime() + 4 * 3600_000))).toBe(false);
+    expect(isStale(read, new Date(NOW.getTime() + 4 * 3600_000 + 60_000))).toBe(true);
+    expect(isStale({ ...read, rfFetchedAt: undefined as unknown as string }, NOW)).toBe(true);
+  });
+
+  it('a medicine known only from a dispensing needs a dosage before it is taken in', () => {
+    const onlyDispensed = reconcile({ patient: read.patient, local: [], read: { ...read, pll: [], prescriptions: [] } }, null, NOW).rows;
+    expect(onlyDispensed.length).toBeGreaterThan(0);
+    for (const r of onlyDispensed) {
+      expect(r.status).toBe('dispensed-not-listed');
+      expect(needsDosageToTakeIn(r)).toBe(true);
+    }
+    expect(needsDosageToTakeIn(byName('Losec'))).toBe(false); // PLL gives the dosage
+  });
+});
