@@ -17,6 +17,7 @@ import { getMedicationResponse, readGetMedication } from './fhir';
 import { BrokerProblem, operationOutcome, problem, type Problem } from './outcome';
 import { demoSeededAt, seedDemo } from './seed';
 import { registerSendMedication } from './send';
+import { listClientAudit, mergeAudit, registerClientAudit } from './audit-ingest';
 
 export interface BrokerOptions {
   /** 0 = a free port chosen by the OS (default). */
@@ -185,8 +186,9 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
     const q = req.query as { patient?: string };
     const parsed = parseIdentityNumber(q.patient ?? '');
     if (!parsed.ok) throw problem(400, 'value', `Oppgi pasienten som ?patient=<fødselsnummer/D-nummer>: ${parsed.message}`, `Give ?patient=<identity number>: ${identityEnglish[parsed.reason]}.`, 'patient');
-    return { patient: parsed.value, events: listAudit(db, parsed.value) };
+    return { patient: parsed.value, events: mergeAudit(listAudit(db, parsed.value), listClientAudit(db, parsed.value)) };
   });
+  registerClientAudit(app, db, now);
 
   // For the renderer's demo mode: build the local lists with the same "now" as the seeded RF data.
   app.get('/demo', async () => ({ seededAt: demoSeededAt(db) ?? null }));

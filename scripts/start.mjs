@@ -63,5 +63,6 @@ if (binary) {
     ].join('\n'),
   );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  run(npm, ['run', 'web', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])]);
+  // `npm start` has just built the renderer: no second build.
+  run(npm, ['run', 'web', '--', '--no-build', ...process.argv.slice(2)]);
 }

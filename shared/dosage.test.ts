@@ -597,3 +597,11 @@ describe('formatDosage and a maximum already in the text', () => {
     expect(formatDosage({ text: '1 tablett ved behov', maxPerDay: 3, doses: [] })).toMatch(/høyst 3 .*per døgn/);
   });
 });
+
+describe('dosesByTimeOfDay and a maximum already in the text', () => {
+  it('does not add a second note with the same maximum', () => {
+    const out = dosesByTimeOfDay({ text: '1 tablett ved behov, høyst 4 i døgnet', maxPerDay: 4 }, { use: '3' });
+    expect(out.asNeeded).toHaveLength(1);
+    expect(out.asNeeded[0]!.note).toBeUndefined();
+  });
+});

@@ -335,6 +335,11 @@ export function intervalText(days: number | undefined): string {
   return `hver ${days}. dag`;
 }
 
+/** The text written by the prescriber often states the maximum already ("høyst 6 i døgnet"). */
+function textStatesMaximum(d: Dosage, doses: readonly DoseAtTime[]): boolean {
+  return doses.length === 0 && /\bhøyst\b|\bmaks/i.test(d.text ?? '');
+}
+
 /**
  * The dosage in words. From structured doses when there are any ("1 tablett morgen og
  * 2 tabletter kveld", sorted through the day), else the dosage text as written. Use 3
@@ -350,8 +355,7 @@ export function formatDosage(d: Dosage, opts: { use?: Use } = {}): string {
   } else {
     body = (d.text ?? '').trim() || 'Dosering mangler';
   }
-  // The text written by the prescriber often states the maximum already ("høyst 6 i døgnet").
-  if (d.maxPerDay !== undefined && !(doses.length === 0 && /\bhøyst\b|\bmaks/i.test(body))) {
+  if (d.maxPerDay !== undefined && !textStatesMaximum(d, doses)) {
     body += `, høyst ${formatQuantity(d.maxPerDay, doses[0]?.unit ?? '')} per døgn`;
   }
   if (opts.use === '3' && !/^ved behov\b/i.test(body)) body = `Ved behov: ${body}`;
@@ -385,7 +389,7 @@ export function dosesByTimeOfDay(d: Dosage, opts: { use?: Use } = {}): DosesByTi
   const notes: string[] = [];
   const every = intervalText(d.intervalDays);
   if (every) notes.push(every);
-  if (d.maxPerDay !== undefined) notes.push(`høyst ${formatQuantity(d.maxPerDay, doses[0]?.unit ?? '')} per døgn`);
+  if (d.maxPerDay !== undefined && !textStatesMaximum(d, doses)) notes.push(`høyst ${formatQuantity(d.maxPerDay, doses[0]?.unit ?? '')} per døgn`);
   const note = notes.length ? notes.join(', ') : undefined;
   const asNeeded = opts.use === '3';
 

@@ -1,10 +1,15 @@
 // The client's own audit log (issue 7): every patient open, view, send, print and emergency access,
 // with who (user, role), which patient (blind index + sealed identity number), what, when and why.
-// Entries form a hash chain: each stores SHA-256 of the previous entry's hash and its own content,
-// so altering, removing or reordering an entry in the middle breaks `verifyAuditChain`.
+// Entries form one hash chain per user: each stores SHA-256 of the same user's previous entry's hash
+// and its own content, so altering, removing or reordering an entry in the middle breaks
+// `verifyAuditChain`. Per user (not per device) because each user ships her own entries to the broker
+// (POST /audit, which checks the links per user): on a shared ward PC, a device-wide chain would
+// look broken at the broker at every change of user.
 
 import type { AuditRow, SamstemDb, SealedValue } from '../../db/db';
 import { blindIndex, seal, sha256Hex, unseal, type AtRestKeys } from '../../db/cipher/sealed';
+import { BrokerError } from '../../api/errors';
+import { nb } from '../../i18n/nb';
 
 export type AuditAction = 'patient-open' | 'patient-view' | 'send' | 'print' | 'emergency-access' | 'ward-download' | 'ward-view' | 'lock' | 'unlock';
 
@@ -47,6 +52,9 @@ const sealContext = (at: string, action: string) => `audit:${at}:${action}`;
 
 class ChainMoved extends Error {}
 
+/** The user's latest entry: the head of her chain. */
+const headOf = (db: SamstemDb, userId: string) => db.audit.orderBy('seq').reverse().filter((r) => r.userId === userId).first();
+
 // Appends from this tab go one at a time; another tab appending meanwhile makes us retry.
 const queues = new WeakMap<SamstemDb, Promise<unknown>>();
 
@@ -58,13 +66,13 @@ export function appendAudit(db: SamstemDb, keys: AtRestKeys, input: AuditInput):
     const secret = { ...(input.identityNumber ? { identityNumber: input.identityNumber } : {}), ...(input.reason ? { reason: input.reason } : {}) };
     const sealed = Object.keys(secret).length ? await seal(keys, secret, sealContext(at, input.action)) : null;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const head = await db.audit.orderBy('seq').last();
+      const head = await headOf(db, input.userId);
       const prevHash = head?.hash ?? '';
       const draft = { at, userId: input.userId, role: input.role, action: input.action, patientKey, sealed, prevHash };
       const row: AuditRow = { ...draft, hash: await hashOf(draft) };
       try {
         await db.transaction('rw', db.audit, async () => {
-          const now = await db.audit.orderBy('seq').last();
+          const now = await headOf(db, input.userId);
           if ((now?.hash ?? '') !== prevHash) throw new ChainMoved();
           row.seq = await db.audit.add(row);
         });
@@ -85,12 +93,12 @@ export type ChainCheck = { ok: true; entries: number } | { ok: false; entries: n
 /** Recomputes every hash and link, oldest first. */
 export async function verifyAuditChain(db: SamstemDb): Promise<ChainCheck> {
   const rows = await db.audit.orderBy('seq').toArray();
-  let prev = '';
+  const prevOf = new Map<string, string>();
   for (const row of rows) {
-    if (row.prevHash !== prev) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: 'Oppføringen peker ikke på oppføringen før (en oppføring er fjernet, satt inn eller flyttet).' };
+    if (row.prevHash !== (prevOf.get(row.userId) ?? '')) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: 'Oppføringen peker ikke på oppføringen før (en oppføring er fjernet, satt inn eller flyttet).' };
     const { seq: _s, hash, shippedAt: _sh, ...content } = row;
     if ((await hashOf(content)) !== hash) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: 'Innholdet i oppføringen er endret etter at den ble skrevet.' };
-    prev = hash;
+    prevOf.set(row.userId, hash);
   }
   return { ok: true, entries: rows.length };
 }
@@ -108,18 +116,110 @@ export async function readAudit(db: SamstemDb, keys: AtRestKeys, identityNumber?
   return out;
 }
 
+/** An entry as POST /audit takes it (the identity number and reason unsealed). */
+export type ShippedAuditEntry = Omit<AuditEntry, 'shippedAt'> & { hash: string; prevHash: string };
+
+/** What the broker answers to POST /audit. */
+export interface AuditShipAnswer {
+  accepted: number[];
+  duplicates: number[];
+  continuous: boolean;
+  breaks: { seq: number; prevHash: string; expected: string; expectedSeq: number }[];
+}
+
+export interface ShipResult {
+  /** Entries the broker took in this run (also ones it already had). */
+  shipped: number;
+  /** False when the broker found a broken link in the user's chain (it stores and flags it). */
+  continuous: boolean;
+  breaks: AuditShipAnswer['breaks'];
+}
+
+/** Entries per POST; the broker takes at most 1000. */
+export const AUDIT_SHIP_BATCH = 200;
+
 /**
- * Sends entries the broker has not had yet, oldest first, and marks them shipped. `post` is the
- * broker call (it must accept the entry or throw); stops at the first failure so order is kept.
+ * Sends the user's entries the broker has not had yet, oldest first, in batches, and marks the ones
+ * it accepted as shipped. Only this user's entries: the broker refuses anyone else's (403). `post`
+ * is the broker call (see `createAuditPoster`); a failure stops the run, and what was not accepted
+ * stays unshipped for the next run (re-sending is harmless: the broker is idempotent on the hash).
  */
-export async function shipAudit(db: SamstemDb, keys: AtRestKeys, post: (entry: AuditEntry & { hash: string; prevHash: string }) => Promise<void>): Promise<number> {
-  const pending = (await db.audit.orderBy('seq').toArray()).filter((r) => !r.shippedAt);
-  let shipped = 0;
-  for (const row of pending) {
-    const secret = row.sealed ? await unseal<{ identityNumber?: string; reason?: string }>(keys, row.sealed, sealContext(row.at, row.action)) : {};
-    await post({ seq: row.seq!, at: row.at, userId: row.userId, role: row.role, action: row.action, ...secret, hash: row.hash, prevHash: row.prevHash });
-    await db.audit.update(row.seq!, { shippedAt: new Date().toISOString() });
-    shipped++;
+export async function shipAudit(db: SamstemDb, keys: AtRestKeys, userId: string, post: (entries: ShippedAuditEntry[]) => Promise<AuditShipAnswer>): Promise<ShipResult> {
+  const pending = (await db.audit.orderBy('seq').toArray()).filter((r) => !r.shippedAt && r.userId === userId);
+  const result: ShipResult = { shipped: 0, continuous: true, breaks: [] };
+  for (let i = 0; i < pending.length; i += AUDIT_SHIP_BATCH) {
+    const batch: ShippedAuditEntry[] = [];
+    for (const row of pending.slice(i, i + AUDIT_SHIP_BATCH)) {
+      const secret = row.sealed ? await unseal<{ identityNumber?: string; reason?: string }>(keys, row.sealed, sealContext(row.at, row.action)) : {};
+      batch.push({ seq: row.seq!, at: row.at, userId: row.userId, role: row.role, action: row.action, ...secret, hash: row.hash, prevHash: row.prevHash });
+    }
+    const answer = await post(batch);
+    const accepted = new Set(answer.accepted);
+    const shippedAt = new Date().toISOString();
+    await db.transaction('rw', db.audit, async () => {
+      for (const e of batch) if (accepted.has(e.seq)) await db.audit.update(e.seq, { shippedAt });
+    });
+    result.shipped += batch.filter((e) => accepted.has(e.seq)).length;
+    if (!answer.continuous) result.continuous = false;
+    result.breaks.push(...answer.breaks);
+    if (batch.some((e) => !accepted.has(e.seq))) throw new Error('Ikke alle oppføringene i revisjonsloggen ble tatt imot; resten sendes på nytt senere.');
   }
-  return shipped;
+  return result;
+}
+
+/**
+ * The broker call for `shipAudit`: POST {base}/audit with the user's bearer token. Throws a
+ * BrokerError (Norwegian message, the broker's diagnostics as detail) when it is not accepted.
+ */
+export function createAuditPoster(baseUrl: string, token: string | null, fetchImpl: typeof fetch = (i, init) => globalThis.fetch(i, init), timeoutMs = 20_000): (entries: ShippedAuditEntry[]) => Promise<AuditShipAnswer> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/audit`;
+  return async (entries) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await fetchImpl(url, { method: 'POST', headers, body: JSON.stringify({ entries }), signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
+    } catch (err) {
+      const name = (err as { name?: string } | null)?.name;
+      throw new BrokerError(name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout', message: nb.errors.timeout } : { kind: 'network', message: nb.errors.network });
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const issues = (json as { issue?: { diagnostics?: string }[] } | undefined)?.issue;
+      const detail = issues?.map((i) => i.diagnostics).filter(Boolean).join(' ') || `HTTP ${res.status}`;
+      const kind = res.status === 401 ? 'unauthorized' : res.status >= 500 ? 'server' : 'rejected';
+      throw new BrokerError({ kind, status: res.status, message: 'Revisjonsloggen kunne ikke sendes; den sendes på nytt senere.', detail });
+    }
+    const a = json as Partial<AuditShipAnswer> | undefined;
+    if (!a || !Array.isArray(a.accepted) || !Array.isArray(a.duplicates) || typeof a.continuous !== 'boolean' || !Array.isArray(a.breaks)) {
+      throw new BrokerError({ kind: 'format', status: res.status, message: 'Svaret på revisjonsloggen har et format vi ikke kjenner; den sendes på nytt senere.' });
+    }
+    return a as AuditShipAnswer;
+  };
+}
+
+/**
+ * Runs `shipAudit` one run at a time per database: a call while a run is going waits for it and then
+ * ships once more (entries written meanwhile go too); calls piling up meanwhile share that one run.
+ * `connect` gives the broker call for the user (URL and token), e.g. `createAuditPoster`.
+ */
+export function createAuditShipRunner(db: SamstemDb, keys: AtRestKeys, connect: (userId: string) => Promise<(entries: ShippedAuditEntry[]) => Promise<AuditShipAnswer>>): (userId: string) => Promise<ShipResult> {
+  let tail: Promise<unknown> = Promise.resolve();
+  let waiting: { userId: string; run: Promise<ShipResult> } | undefined;
+  return (userId) => {
+    if (waiting && waiting.userId === userId) return waiting.run;
+    const entry: { userId: string; run: Promise<ShipResult> } = { userId, run: Promise.resolve({ shipped: 0, continuous: true, breaks: [] }) };
+    entry.run = tail.then(async () => {
+      if (waiting === entry) waiting = undefined;
+      return shipAudit(db, keys, userId, await connect(userId));
+    });
+    waiting = entry;
+    tail = entry.run.catch(() => undefined);
+    return entry.run;
+  };
 }

@@ -10,6 +10,7 @@ import { selectUserId } from '../session/sessionSlice';
 import { findUser } from '../session/users';
 import { WardPanel } from '../ward/WardPanel';
 import { OfflineBanner } from './OfflineBanner';
+import { OutboxRunner } from './OutboxRunner';
 import { LocalSealer, VaultGate } from './vault';
 
 
@@ -21,6 +22,7 @@ export function SecureShell({ children }: { children: ReactNode }) {
       <OfflineBanner />
       <AuditObserver />
       <LocalSealer />
+      <OutboxRunner />
       {wardUser && <WardPanel />}
       {children}
     </>

@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDemoPatients } from '../../../../fixtures/demo/patients';
 import { webKeys } from '../../db/cipher/keys';
-import { localListFor, SamstemDb } from '../../db/db';
-import { DuplicateSendError, outboxConflicts, queueSend, replayOutbox, type ReplayOutcome } from './outbox';
+import { attachKeys, localListFor, SamstemDb } from '../../db/db';
+import { DuplicateSendError, outboxConflicts, outcomeOfError, queueSend, replayOutbox, type ReplayOutcome } from './outbox';
 
 const now = new Date('2026-11-26T09:00:00Z');
 const demo = buildDemoPatients(now).filter((d) => d.local.length > 0);
@@ -12,11 +12,24 @@ const opened: SamstemDb[] = [];
 async function setup() {
   const db = new SamstemDb(`outbox-test-${++n}`);
   opened.push(db);
-  return { db, keys: await webKeys(db) };
+  const keys = await webKeys(db);
+  attachKeys(db, keys);
+  return { db, keys };
 }
 afterEach(async () => {
   for (const db of opened.splice(0)) await db.delete();
 });
+
+/** Everything stored in every table, as one string (binary values decoded as text too). */
+async function everything(db: SamstemDb): Promise<string> {
+  const parts: string[] = [];
+  for (const table of db.tables) {
+    for (const row of await table.toArray()) {
+      parts.push(JSON.stringify(row, (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v)));
+    }
+  }
+  return parts.join('\n');
+}
 
 const queued = (i: number, key = `key-${i}`) => {
   const d = demo[i]!;
@@ -49,15 +62,20 @@ describe('outbox', () => {
     expect(row).toMatchObject({ state: 'pending', attempts: 0, kind: 'sendMedication' });
     expect(JSON.stringify(row)).not.toContain(q.patientId);
     expect(JSON.stringify(row)).not.toContain(demo[0]!.patient.familyName);
+    // The local change is sealed as well: no drug name, dose text or identity number in clear text.
+    expect(await db.localList.count()).toBe(0);
+    expect(await db.localSealed.count()).toBe(q.localAfter.length);
+    const raw = await everything(db);
+    for (const s of [q.patientId, 'etter sending 0', ...q.localAfter.map((e) => e.medicine.name)]) expect(raw, s).not.toContain(s);
   });
 
   it('neither is written when one fails, and a key is queued only once', async () => {
     const { db, keys } = await setup();
-    const before = await db.localList.count();
+    const before = (await db.localList.count()) + (await db.localSealed.count());
     const bad = { ...queued(1), localAfter: [queued(1).localAfter[0]!, { ...queued(1).localAfter[0]!, id: undefined as unknown as string }] };
     await expect(queueSend(db, keys, bad, now)).rejects.toThrow();
     expect(await db.outbox.count()).toBe(0);
-    expect(await db.localList.count()).toBe(before);
+    expect((await db.localList.count()) + (await db.localSealed.count())).toBe(before);
 
     await queueSend(db, keys, queued(1), now);
     await expect(queueSend(db, keys, { ...queued(2), idempotencyKey: 'key-1' }, now)).rejects.toThrow(DuplicateSendError);
@@ -98,5 +116,17 @@ describe('outbox', () => {
     expect(seen).toEqual(['key-0']);
     expect(report.sent).toEqual(['key-0']);
     expect((await db.outbox.get('key-0'))?.attempts).toBe(2);
+  });
+});
+
+describe('outcomeOfError', () => {
+  it('waits on network trouble and server errors, hands conflicts and refusals to the doctor', async () => {
+    const { BrokerError } = await import('../../api/errors');
+    const { SendConflict } = await import('../send/sendClient');
+    expect(outcomeOfError(new BrokerError({ kind: 'network', message: 'Ingen forbindelse' }))).toEqual({ kind: 'retry', error: 'Ingen forbindelse' });
+    expect(outcomeOfError(new BrokerError({ kind: 'timeout', message: 'Tidsavbrudd' })).kind).toBe('retry');
+    expect(outcomeOfError(new BrokerError({ kind: 'server', message: 'Feil 503', status: 503 })).kind).toBe('retry');
+    expect(outcomeOfError(new SendConflict('RF er endret'))).toEqual({ kind: 'conflict', detail: 'RF er endret' });
+    expect(outcomeOfError(new BrokerError({ kind: 'rejected', message: 'Avvist', detail: 'Ugyldig dosering', status: 400 }))).toEqual({ kind: 'conflict', detail: 'Avvist Ugyldig dosering' });
   });
 });

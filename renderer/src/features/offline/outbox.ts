@@ -5,7 +5,7 @@
 
 import type { LocalListEntry } from '../../../../shared/model';
 import { blindIndex, seal, unseal, type AtRestKeys } from '../../db/cipher/sealed';
-import type { OutboxRow, SamstemDb } from '../../db/db';
+import { sealLocalEntry, type OutboxRow, type SamstemDb } from '../../db/db';
 
 export interface QueuedSend {
   idempotencyKey: string;
@@ -25,7 +25,7 @@ export class DuplicateSendError extends Error {
 
 const context = (key: string) => `outbox:${key}`;
 
-/** Stores the local change and the outbox row atomically. A second call with the same key fails. */
+/** Stores the local change (sealed) and the outbox row atomically. A second call with the same key fails. */
 export async function queueSend(db: SamstemDb, keys: AtRestKeys, q: QueuedSend, now: Date = new Date()): Promise<void> {
   // WebCrypto is async: seal first, so the transaction itself only touches IndexedDB.
   const row: OutboxRow = {
@@ -37,9 +37,12 @@ export async function queueSend(db: SamstemDb, keys: AtRestKeys, q: QueuedSend, 
     sealed: await seal(keys, { patientId: q.patientId, body: q.body }, context(q.idempotencyKey)),
     attempts: 0,
   };
-  await db.transaction('rw', db.localList, db.outbox, async () => {
+  // The local list is stored sealed too (as saveLocalEntries does), never in clear text.
+  const localRows = await Promise.all(q.localAfter.map((e) => sealLocalEntry(keys, e)));
+  await db.transaction('rw', db.localList, db.localSealed, db.outbox, async () => {
     if (await db.outbox.get(q.idempotencyKey)) throw new DuplicateSendError(q.idempotencyKey);
-    await db.localList.bulkPut(q.localAfter);
+    await db.localSealed.bulkPut(localRows);
+    await db.localList.bulkDelete(q.localAfter.map((e) => e.id));
     await db.outbox.add(row);
   });
 }
@@ -106,4 +109,17 @@ export function replayOutbox(db: SamstemDb, keys: AtRestKeys, send: (key: string
 /** Sends that came back as conflicts, for the doctor to deal with. */
 export async function outboxConflicts(db: SamstemDb): Promise<OutboxRow[]> {
   return db.outbox.where('state').equals('conflict').sortBy('createdAt');
+}
+
+/**
+ * Maps what a send attempt threw to an outbox outcome: network trouble and server errors wait for
+ * the next replay; a 409 conflict or any other refusal goes back to the doctor (never retried).
+ */
+export function outcomeOfError(err: unknown): ReplayOutcome {
+  const e = err as { name?: string; detail?: string; info?: { kind?: string; message?: string; detail?: string }; message?: string } | null;
+  if (e?.name === 'SendConflict') return { kind: 'conflict', detail: e.detail || e.message || 'Konflikt' };
+  const kind = e?.info?.kind;
+  if (kind === 'network' || kind === 'timeout' || kind === 'server') return { kind: 'retry', error: e?.info?.message ?? String(err) };
+  const text = [e?.info?.message ?? e?.message ?? String(err), e?.info?.detail].filter(Boolean).join(' ');
+  return { kind: 'conflict', detail: text };
 }

@@ -8,6 +8,7 @@ import { appDb, localPatients } from '../../db/db';
 import { ReconcileView } from '../reconcile/ReconcileView';
 import { openPatient, patientClosed, selectPatient } from './patientSlice';
 import { EmergencyAccessForm, EmergencyAccessNotice } from '../audit/EmergencyAccess';
+import { CachedReadOffer } from '../offline/CachedReadOffer';
 
 export function PatientView() {
   const p = useAppSelector(selectPatient);
@@ -95,6 +96,7 @@ function ReadStatus() {
         )}
         <p className="detail">{t.noDataShown}</p>
         {p.error.emergencyAccessRequired && p.identityNumber && p.identityKind && <EmergencyAccessForm identityNumber={p.identityNumber} kind={p.identityKind} />}
+        {(p.error.kind === 'network' || p.error.kind === 'timeout') && p.identityNumber && <CachedReadOffer identityNumber={p.identityNumber} />}
         {p.identityNumber && p.identityKind && p.error.kind !== 'no-session' && !p.error.emergencyAccessRequired && (
           <button
             type="button"

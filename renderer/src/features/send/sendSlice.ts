@@ -12,11 +12,14 @@ import { openPatient, type PatientState } from '../patient/patientSlice';
 import { signedOut, type SessionState } from '../session/sessionSlice';
 import { rowFingerprint, workspaceCleared } from '../reconcile/workspaceSlice';
 import { createSendClient, SendConflict, type SendClient } from './sendClient';
-import { appDb } from '../../db/db';
+import { appDb, saveLocalEntries } from '../../db/db';
 
 export interface SendExtra {
   sendClient(): Promise<SendClient>;
-  /** Writes the local list after a successful send (Dexie in the app). */
+  /**
+   * Writes the local list after a successful send. In the app: sealed (encrypted at rest) through
+   * `saveLocalEntries`; fails loudly when the vault is not open, never falls back to clear text.
+   */
   saveLocal(entries: LocalListEntry[]): Promise<void>;
 }
 
@@ -25,11 +28,8 @@ export const defaultSendExtra: SendExtra = {
     const info = await platform().getAppInfo();
     return createSendClient(info.brokerUrl);
   },
-  async saveLocal(entries) {
-    const db = appDb();
-    await db.transaction('rw', db.localList, async () => {
-      await db.localList.bulkPut(entries);
-    });
+  saveLocal(entries) {
+    return saveLocalEntries(appDb(), entries);
   },
 };
 

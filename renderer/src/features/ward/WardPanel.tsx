@@ -157,7 +157,7 @@ export function WardPanel() {
   );
 }
 
-function DataAge({ fetchedAt, staleHours }: { fetchedAt: string | undefined; staleHours: number }) {
+export function DataAge({ fetchedAt, staleHours }: { fetchedAt: string | undefined; staleHours: number }) {
   if (!fetchedAt) return null;
   const stale = isStale(fetchedAt, new Date(), staleHours);
   return (
@@ -268,7 +268,7 @@ function DoseLine({ item }: { item: ScheduleItem }) {
   );
 }
 
-function ResidentCard({ resident, staleHours, onBack }: { resident: ResidentSchedule | undefined; staleHours: number; onBack: () => void }) {
+export function ResidentCard({ resident, staleHours, onBack, backLabel = t.backToList }: { resident: ResidentSchedule | undefined; staleHours: number; onBack: () => void; backLabel?: string }) {
   const audit = useAudit();
   const id = resident?.identityNumber;
   useEffect(() => {
@@ -279,7 +279,7 @@ function ResidentCard({ resident, staleHours, onBack }: { resident: ResidentSche
     <article className="ward-resident ward-print" aria-labelledby="resident-heading" data-testid="ward-resident">
       <div className="ward-list-head no-print">
         <button type="button" className="btn btn-secondary btn-small" onClick={onBack}>
-          {t.backToList}
+          {backLabel}
         </button>
         <PrintButton onPrint={() => audit('print', resident.identityNumber)} />
       </div>

@@ -43,6 +43,9 @@ export const nbWard = {
 
 export const nbOffline = {
   banner: (when: string) => `Frakoblet — data fra ${when}`,
+  cachedAvailable: (when: string) => `Lagrede data for pasienten finnes, hentet ${when}. De kan være utdaterte.`,
+  showCached: 'Vis lagrede data (kun visning)',
+  hideCached: 'Skjul lagrede data',
   bannerNoData: 'Frakoblet — ingen nedlastede data på denne maskinen',
   bannerDetail: 'Viser lagrede data. Nye oppslag og sending er ikke mulig før forbindelsen er tilbake.',
   vaultLoading: 'Åpner den krypterte lokale lagringen …',

@@ -1,0 +1,50 @@
+// Replays the outbox while online: when the window comes online, and every minute while sends wait.
+// Conflicts stay in the outbox for the doctor and are counted on screen.
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect } from 'react';
+import { defaultExtra } from '../../app/extra';
+import { useAppSelector } from '../../app/hooks';
+import { platform } from '../../platform';
+import { selectUserId } from '../session/sessionSlice';
+import { useConnectivity } from './connectivity';
+import { outcomeOfError, replayOutbox } from './outbox';
+import { useVault } from './vault';
+
+const REPLAY_EVERY_MS = 60_000;
+
+export function OutboxRunner() {
+  const { db, keys } = useVault();
+  const { online } = useConnectivity();
+  const userId = useAppSelector(selectUserId);
+  const counts = useLiveQuery(async () => ({ pending: await db.outbox.where('state').anyOf('pending', 'sending').count(), conflicts: await db.outbox.where('state').equals('conflict').count() }), [db]);
+  const pending = counts?.pending ?? 0;
+
+  useEffect(() => {
+    if (!online || !userId || pending === 0) return;
+    const run = async () => {
+      const [{ createSendClient }, info, broker] = await Promise.all([import('../send/sendClient'), platform().getAppInfo(), defaultExtra.broker()]);
+      const client = createSendClient(info.brokerUrl);
+      const token = await broker.getToken(userId);
+      await replayOutbox(db, keys, async (key, body) => {
+        try {
+          await client.send(body, key, token);
+          return { kind: 'sent' };
+        } catch (err) {
+          return outcomeOfError(err);
+        }
+      });
+    };
+    const go = () => void run().catch((err: unknown) => console.error('Samstem: utboksen kunne ikke sendes', err));
+    go();
+    const id = setInterval(go, REPLAY_EVERY_MS);
+    return () => clearInterval(id);
+  }, [online, userId, pending, db, keys]);
+
+  if (!counts || (counts.pending === 0 && counts.conflicts === 0)) return null;
+  return (
+    <p className={counts.conflicts > 0 ? 'status status-warning' : 'status'} role="status" data-testid="outbox-status">
+      {counts.pending > 0 && `${counts.pending} sending${counts.pending === 1 ? '' : 'er'} venter på forbindelse. `}
+      {counts.conflicts > 0 && `${counts.conflicts} sending${counts.conflicts === 1 ? '' : 'er'} ble avvist og må behandles av lege.`}
+    </p>
+  );
+}
