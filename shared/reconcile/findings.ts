@@ -268,7 +268,12 @@ function interactionFindings(
               rows: [x.id, y.id],
               atc: [...(x.atc ? [x.atc] : []), ...(y.atc ? [y.atc] : [])],
               message: `${rel.label}: ${x.name} + ${y.name}${ia.consequence ? ` – ${ia.consequence}` : ''}`,
-              details: { interactionId: ia.id, ...(ia.mechanism ? { mechanism: ia.mechanism } : {}), ...(ia.handling ? { handling: ia.handling } : {}) },
+              details: {
+                interactionId: ia.id,
+                ...(ia.situation ? { situation: ia.situation } : {}),
+                ...(ia.mechanism ? { mechanism: ia.mechanism } : {}),
+                ...(ia.handling ? { handling: ia.handling } : {}),
+              },
             },
             ia.id,
             x.id,

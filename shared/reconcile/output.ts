@@ -70,7 +70,11 @@ export function reconcileToText(result: ReconcileResult): string {
   lines.push('');
   if (result.findings.length > 0) {
     lines.push(`VARSLER (${result.findings.length})`);
-    for (const f of result.findings) lines.push(`  [${SEVERITY_TITLE[f.severity]}] ${f.message}`);
+    for (const f of result.findings) {
+      lines.push(`  [${SEVERITY_TITLE[f.severity]}] ${f.message}`);
+      // FEST's condition for the interaction ("Gjelder ved simvastatindoser over 20 mg daglig").
+      if (typeof f.details?.situation === 'string') lines.push(`      ${f.details.situation}`);
+    }
   } else {
     lines.push('VARSLER: ingen');
   }

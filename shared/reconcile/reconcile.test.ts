@@ -5,7 +5,7 @@ import { decide } from './decide';
 import { allergyMatch } from './findings';
 import { reconcileToJson, reconcileToText } from './output';
 import { reconcile } from './reconcile';
-import { counterIds, GP, MEDS, mkCatalogue, mkCave, mkDisp, mkLocal, mkPll, mkRead, mkRx } from './testkit';
+import { counterIds, GP, INTERACTIONS, MEDS, mkCatalogue, mkCave, mkDisp, mkLocal, mkPll, mkRead, mkRx } from './testkit';
 import type { ReconcileRow } from './types';
 import { groupOf, ROW_STATUSES, STATUS_GROUP, STATUS_LABEL } from './types';
 
@@ -103,6 +103,16 @@ describe('findings', () => {
     const old = mkRead({ ...base, dispensings: [mkDisp({ id: 'D', medicine: 'ibux-400', dispensedAt: '2025-11-01T10:00:00Z' })] });
     expect(reconcile({ patient: recent.patient, local, read: recent }, cat, NOW).findings.map((f) => f.kind)).toEqual(['interaction']);
     expect(reconcile({ patient: old.patient, local, read: old }, cat, NOW).findings).toEqual([]);
+  });
+
+  it("carries FEST's condition for an interaction with the finding", () => {
+    const base = { pllMessageId: 'm', pll: [mkPll({ libId: 'W', reseptId: 'RW', medicine: 'marevan-2.5' })], prescriptions: [mkRx({ reseptId: 'RW', medicine: 'marevan-2.5' })] };
+    const local = [mkLocal({ id: 'L', libId: 'W', reseptId: 'RW', medicine: 'marevan-2.5' })];
+    const read = mkRead({ ...base, dispensings: [mkDisp({ id: 'D', medicine: 'ibux-400', dispensedAt: '2026-11-01T10:00:00Z' })] });
+    const withSituation = mkCatalogue(NOW, 10, INTERACTIONS.map((ia) => ({ ...ia, situation: 'Gjelder ved langvarig bruk' })));
+    const [finding] = reconcile({ patient: read.patient, local, read }, withSituation, NOW).findings;
+    expect(finding?.details?.situation).toBe('Gjelder ved langvarig bruk');
+    expect(reconcile({ patient: read.patient, local, read }, cat, NOW).findings[0]?.details?.situation).toBeUndefined();
   });
 
   it('says when the catalogue has no interactions', () => {

@@ -403,7 +403,7 @@ function FindingMarker({ finding: f, catalogue }: { finding: Finding; catalogue:
   const facts: [string, string][] = [[t.detailLabels.kind!, t.findingKind[f.kind] ?? f.kind]];
   if (interaction) {
     facts.push([t.detailLabels.consequence!, interaction.consequence]);
-    if (interaction.situation) facts.push([t.detailLabels.situation!, interaction.situation]);
+    // FEST's condition (situation) comes with the finding's details, below.
   }
   for (const [k, v] of Object.entries(f.details ?? {})) {
     if (typeof v !== 'string' || !t.detailLabels[k]) continue;
