@@ -24,6 +24,7 @@ const registry: [string, string, string][] = [
   ['fest', './fest', 'benchFest'],
   ['reconcile', './reconcile', 'benchReconcile'],
   ['broker', './broker', 'benchBroker'],
+  ['ui', './ui', 'benchUi'],
 ];
 for (const [name, mod, fn] of registry) if (only.length === 0 || only.includes(name)) await add(name, mod, fn);
 

@@ -17,6 +17,7 @@ import { getMedicationResponse, readGetMedication } from './fhir';
 import { BrokerProblem, operationOutcome, problem, type Problem } from './outcome';
 import { demoSeededAt, seedDemo } from './seed';
 import { registerSendMedication } from './send';
+import { listPllProposals, registerPllHistory } from './pll-history';
 import { listClientAudit, mergeAudit, registerClientAudit } from './audit-ingest';
 
 export interface BrokerOptions {
@@ -251,6 +252,8 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
       errors: [],
     };
     if (record.pll) read.pllMessageId = record.pll.messageId;
+    const proposals = listPllProposals(db, parsed.value);
+    if (proposals.length) read.pllProposals = proposals;
     const response = getMedicationResponse(read, at, req.user ? { name: req.user.name, hpr: req.user.hpr, organisation: req.user.organisation.name } : undefined);
     db.transaction(() => {
       recordRead(db, {
@@ -272,6 +275,7 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
   });
 
   registerSendMedication(app, db, now, faults);
+  registerPllHistory(app, db, now);
   if (opts.testRoutes && faults) registerTestRoutes(app, db, now, faults);
 
   if (opts.staticDir) {

@@ -203,6 +203,8 @@ export interface MedicationRead {
   pll: PllEntry[];
   /** MsgId of the M25.1 the PLL came from, absent when the patient has no PLL. */
   pllMessageId?: string;
+  /** Multidose pharmacy proposals (M25.2 "Multidose spørremelding fra apotek") waiting for the doctor. */
+  pllProposals?: { messageId: string; createdAt: IsoDateTime; pharmacy?: string; note?: string }[];
   dispensings: Dispensing[];
   criticalInfo: CriticalInfo[];
   rfFetchedAt?: IsoDateTime;

@@ -44,7 +44,7 @@ function mutate(doc: unknown, muts: { target: number; member: number; kind: stri
     else if (m.kind === 'delete') {
       if (Array.isArray(c)) c.splice(Number(key), 1);
       else delete rec[key];
-    } else if (m.kind === 'replace') rec[key] = m.value;
+    } else if (m.kind === 'replace') rec[key] = structuredClone(m.value); // the constants are shared across runs: never insert (and later mutate) them
     else rec[key] = [rec[key]];
   }
   return copy;

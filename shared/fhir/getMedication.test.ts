@@ -81,6 +81,13 @@ describe('readGetMedicationResponse on NHN’s real responses', () => {
     expect(r.errors[0]?.text).toContain('Ingen rettighet til KJ oppslag');
   });
 
+  it.skipIf(!haveReference)(refTitle(`EX (${EX}): the M25.2 Basic (multidose pharmacy proposal) reads into pllProposals`), () => {
+    const r = readGetMedicationResponse(referenceJson(EX), EX);
+    expect(r.pllProposals).toEqual([{ messageId: '5c32855b-99cc-491d-b437-45385c5757fb', createdAt: '2023-09-27T10:56:29+02:00', pharmacy: 'Testapotek Monier' }]);
+    const again = readGetMedicationResponse(writeGetMedicationResponse(r, { now: '2026-01-01T00:00:00Z' }));
+    expect(again.pllProposals).toEqual(r.pllProposals);
+  });
+
   it.skipIf(!haveReference)(refTitle(`EX as published (trailing comma) is not JSON: the caller strips it, the reader stays strict`), () => {
     const text = referenceFiles[EX] ?? '';
     expect(() => JSON.parse(text)).toThrow(SyntaxError);

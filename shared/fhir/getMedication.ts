@@ -143,6 +143,24 @@ export function writeGetMedicationResponse(
     );
     pllEntries.push(ref(url, PROFILE.pllInfo, code));
   }
+  // Multidose pharmacy proposals: one Basic per M25.2 (PLLdate = when sent, author = the pharmacy;
+  // the note is Samstem's own sub-extension 'note').
+  for (const pr of read.pllProposals ?? []) {
+    const info: FhirExtension[] = [{ url: 'PLLdate', valueDateTime: pr.createdAt }];
+    if (pr.note) info.push({ url: 'note', valueString: pr.note });
+    const url = b.add(
+      compact({
+        resourceType: 'Basic',
+        meta: { profile: [PROFILE.pllInfo] },
+        extension: [{ url: 'http://ehelse.no/fhir/StructureDefinition/sfm-pllInformation', extension: info }],
+        identifier: [{ use: 'usual', value: pr.messageId }],
+        code: { coding: [{ system: SYSTEM.messageType, code: 'M25.2', display: 'Multidose spørremelding fra apotek' }] },
+        subject: b.subject(),
+        author: pr.pharmacy ? { display: pr.pharmacy } : undefined,
+      }),
+    );
+    pllEntries.push(ref(url, PROFILE.pllInfo, 'M25.2'));
+  }
 
   const dispenseEntries = read.dispensings.map((d) => ref(writeDispense(b, d), PROFILE.dispense, 'sfm-MedicationDispense'));
   const allergyEntries = read.criticalInfo.map((c) => ref(writeAllergy(b, c), PROFILE.allergy, c.agent));
@@ -311,11 +329,26 @@ export function readGetMedicationResponse(json: unknown, source?: string): Medic
   let pllMessageId: string | undefined;
   let multidose = false;
   let multidoseDoctorHpr: string | undefined;
+  const pllProposals: NonNullable<MedicationRead['pllProposals']> = [];
   for (const { resource: basic } of idx.ofType('Basic')) {
     const code = basic.optObj('code')?.coding(SYSTEM.messageType)?.code;
     if (!code) continue;
     if (code === 'M25.1' && !pllMessageId) pllMessageId = basic.arr('identifier')[0]?.optStr('value');
     const info = basic.ext('http://ehelse.no/fhir/StructureDefinition/sfm-pllInformation');
+    if (code === 'M25.2') {
+      const messageId = basic.arr('identifier')[0]?.optStr('value');
+      const createdAt = info?.exts('PLLdate')[0]?.optStr('valueDateTime');
+      if (messageId && createdAt) {
+        const author = basic.optObj('author');
+        const role = idx.resolve(author);
+        const orgRef = role?.optObj('organization');
+        // The author display reads "Testapotek Monier, HER: 8094939"; the organisation may only carry "HER: …".
+        const named = (v: string | undefined) => (v && !/^HER:/.test(v.trim()) ? v.trim() : undefined);
+        const pharmacy = named(author?.optStr('display')?.split(', HER:')[0]) ?? named(idx.resolve(orgRef)?.optStr('name')) ?? named(orgRef?.optStr('display'));
+        const note = info?.exts('note')[0]?.optStr('valueString');
+        pllProposals.push({ messageId, createdAt, ...(pharmacy ? { pharmacy } : {}), ...(note ? { note } : {}) });
+      }
+    }
     for (const party of info?.exts('relatedparties') ?? []) {
       const r = party.optObj('valueReference');
       const role = idx.resolve(r);
@@ -364,6 +397,7 @@ export function readGetMedicationResponse(json: unknown, source?: string): Medic
     prescriptions,
     pll,
     pllMessageId,
+    pllProposals: pllProposals.length ? pllProposals : undefined,
     dispensings,
     criticalInfo,
     rfFetchedAt,

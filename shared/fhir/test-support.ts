@@ -252,6 +252,9 @@ export const medicationReadArb: fc.Arbitrary<MedicationRead> = fc
     linkPll: fc.array(fc.tuple(fc.boolean(), fc.uuid(), dateTime, opt(date)), { minLength: 5, maxLength: 5 }),
     renewLinks: fc.array(fc.tuple(fc.nat(4), fc.nat(4)), { maxLength: 2 }),
     pllMessageId: opt(fc.uuid()),
+    pllProposals: opt(
+      fc.array(fc.record({ messageId: fc.uuid(), createdAt: dateTime, pharmacy: opt(text), note: opt(text) }, { requiredKeys: ['messageId', 'createdAt'] }), { minLength: 1, maxLength: 2 }),
+    ),
     dispensings: fc.array(dispensingArb, { maxLength: 2 }),
     criticalInfo: fc.array(criticalInfoArb, { maxLength: 2 }),
     rfFetchedAt: opt(dateTime),
@@ -275,6 +278,7 @@ export const medicationReadArb: fc.Arbitrary<MedicationRead> = fc
       prescriptions,
       pll: [...linked, ...r.extraPll],
       pllMessageId: r.pllMessageId,
+      pllProposals: r.pllProposals,
       dispensings: r.dispensings,
       criticalInfo: r.criticalInfo,
       rfFetchedAt: r.rfFetchedAt,

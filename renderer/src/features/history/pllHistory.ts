@@ -1,6 +1,6 @@
-// PLL versions this app has seen (one per M25.1 MsgId), and what changed between two of them.
-// Held in memory for the session: the broker has no history look-up yet, so this is the honest
-// extent of what we know. Not in Redux (it is data, not workflow state).
+// What changed between two PLL versions (diffPll). The History panel loads the versions from the
+// broker (historyApi.ts); the in-memory record of versions seen this session (recordRead) is kept
+// for callers that want it, but is not shown as the history. Not in Redux (data, not workflow state).
 import { useSyncExternalStore } from 'react';
 import type { IsoDateTime, MedicationRead, PllEntry } from '../../../../shared/model';
 

@@ -7,7 +7,7 @@ import { useAppSelector } from '../../app/hooks';
 import { platform } from '../../platform';
 import { selectUserId } from '../session/sessionSlice';
 import { useConnectivity } from './connectivity';
-import { outcomeOfError, replayOutbox } from './outbox';
+import { replayOutbox, replaySender } from './outbox';
 import { useVault } from './vault';
 
 const REPLAY_EVERY_MS = 60_000;
@@ -25,14 +25,7 @@ export function OutboxRunner() {
       const [{ createSendClient }, info, broker] = await Promise.all([import('../send/sendClient'), platform().getAppInfo(), defaultExtra.broker()]);
       const client = createSendClient(info.brokerUrl);
       const token = await broker.getToken(userId);
-      await replayOutbox(db, keys, async (key, body) => {
-        try {
-          await client.send(body, key, token);
-          return { kind: 'sent' };
-        } catch (err) {
-          return outcomeOfError(err);
-        }
-      });
+      await replayOutbox(db, keys, replaySender(client, token));
     };
     const go = () => void run().catch((err: unknown) => console.error('Samstem: utboksen kunne ikke sendes', err));
     go();
@@ -43,7 +36,7 @@ export function OutboxRunner() {
   if (!counts || (counts.pending === 0 && counts.conflicts === 0)) return null;
   return (
     <p className={counts.conflicts > 0 ? 'status status-warning' : 'status'} role="status" data-testid="outbox-status">
-      {counts.pending > 0 && `${counts.pending} sending${counts.pending === 1 ? '' : 'er'} venter på forbindelse. `}
+      {counts.pending > 0 && `Venter på sending (utboks): ${counts.pending} sending${counts.pending === 1 ? '' : 'er'} sendes når forbindelsen er tilbake. `}
       {counts.conflicts > 0 && `${counts.conflicts} sending${counts.conflicts === 1 ? '' : 'er'} ble avvist og må behandles av lege.`}
     </p>
   );

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildDemoPatients } from '../../../../fixtures/demo/patients';
 import { webKeys } from '../../db/cipher/keys';
 import { attachKeys, localListFor, SamstemDb } from '../../db/db';
-import { DuplicateSendError, outboxConflicts, outcomeOfError, queueSend, replayOutbox, type ReplayOutcome } from './outbox';
+import { writeOperationOutcome, writeSendMedicationResponse } from '../../../../shared/fhir/sendMedication';
+import { createSendClient } from '../send/sendClient';
+import { DuplicateSendError, outboxConflicts, outcomeOfError, queueSend, replayOutbox, replaySender, settleQueued, type ReplayOutcome } from './outbox';
 
 const now = new Date('2026-11-26T09:00:00Z');
 const demo = buildDemoPatients(now).filter((d) => d.local.length > 0);
@@ -116,6 +118,69 @@ describe('outbox', () => {
     expect(seen).toEqual(['key-0']);
     expect(report.sent).toEqual(['key-0']);
     expect((await db.outbox.get('key-0'))?.attempts).toBe(2);
+  });
+});
+
+/**
+ * A fake broker behind fetch: applies each Idempotency-Key once (a repeat gets the first answer,
+ * flagged replayed), refuses a key listed as stale with a 409, and can drop the connection.
+ */
+function fakeFetchBroker(stale: Set<string>) {
+  const applied: string[] = [];
+  const seen: string[] = [];
+  let down = false;
+  const fetchImpl: typeof fetch = async (_url, init) => {
+    const key = (init?.headers as Record<string, string>)['idempotency-key']!;
+    seen.push(key);
+    if (down) throw new TypeError('fetch failed');
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/fhir+json' } });
+    if (stale.has(key)) return json(409, writeOperationOutcome([{ severity: 'error', code: 'conflict', diagnostics: 'Legemiddellisten i RF er endret siden oppslaget.' }]));
+    if (!applied.includes(key)) applied.push(key);
+    return json(200, writeSendMedicationResponse({ prescriptionCount: 1, recallCount: 0, operations: [{ reseptId: key, resultCode: '0' }] }));
+  };
+  return { fetchImpl, applied, seen, setDown: (v: boolean) => (down = v) };
+}
+
+describe('replay through the real send client (fake fetch)', () => {
+  it('sends each queued send once with its key; a 409 stays with the doctor, never resent', async () => {
+    const { db, keys } = await setup();
+    for (let i = 0; i < 3; i++) await queueSend(db, keys, queued(i), new Date(now.getTime() + i * 1000));
+    const b = fakeFetchBroker(new Set(['key-1']));
+    const send = replaySender(createSendClient('http://broker', b.fetchImpl), 'tok');
+
+    b.setDown(true);
+    expect(await replayOutbox(db, keys, send)).toEqual({ sent: [], conflicts: [], waiting: ['key-0', 'key-1', 'key-2'] });
+    expect(b.applied).toEqual([]);
+    expect((await db.outbox.get('key-0'))?.state).toBe('pending');
+
+    b.setDown(false);
+    expect(await replayOutbox(db, keys, send)).toEqual({ sent: ['key-0', 'key-2'], conflicts: ['key-1'], waiting: [] });
+    expect(b.applied).toEqual(['key-0', 'key-2']);
+    const conflicts = await outboxConflicts(db);
+    expect(conflicts.map((r) => [r.idempotencyKey, r.state])).toEqual([['key-1', 'conflict']]);
+    expect(conflicts[0]!.lastError).toContain('endret siden oppslaget');
+
+    // Online again later (next tick of the runner): nothing is sent twice, the conflict is kept.
+    const calls = b.seen.length;
+    expect(await replayOutbox(db, keys, send)).toEqual({ sent: [], conflicts: [], waiting: [] });
+    expect(b.seen.length).toBe(calls);
+    expect(b.seen.filter((k) => k === 'key-0')).toEqual(['key-0', 'key-0']); // once offline, once sent
+    expect((await outboxConflicts(db)).map((r) => r.idempotencyKey)).toEqual(['key-1']);
+  });
+
+  it('a send the user retried to success is not replayed; one refused on retry is kept as a conflict', async () => {
+    const { db, keys } = await setup();
+    await queueSend(db, keys, queued(0), now);
+    await queueSend(db, keys, queued(1), new Date(now.getTime() + 1000));
+    await settleQueued(db, 'key-0', { kind: 'sent' });
+    await settleQueued(db, 'key-1', { kind: 'conflict', detail: 'RF er endret' });
+    const b = fakeFetchBroker(new Set());
+    expect(await replayOutbox(db, keys, replaySender(createSendClient('http://broker', b.fetchImpl), null))).toEqual({ sent: [], conflicts: [], waiting: [] });
+    expect(b.seen).toEqual([]);
+    expect((await outboxConflicts(db)).map((r) => [r.idempotencyKey, r.lastError])).toEqual([['key-1', 'RF er endret']]);
+    // Settling twice changes nothing: a conflict does not turn into 'sent'.
+    await settleQueued(db, 'key-1', { kind: 'sent' });
+    expect((await db.outbox.get('key-1'))?.state).toBe('conflict');
   });
 });
 

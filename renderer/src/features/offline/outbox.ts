@@ -3,9 +3,11 @@
 // applies a key once, so a replay after a crash or a lost answer cannot double-send; a conflict
 // (RF changed meanwhile) is kept for the doctor, never retried or dropped silently.
 
+import { readSendMedicationRequest } from '../../../../shared/fhir/sendMedication';
 import type { LocalListEntry } from '../../../../shared/model';
 import { blindIndex, seal, unseal, type AtRestKeys } from '../../db/cipher/sealed';
 import { sealLocalEntry, type OutboxRow, type SamstemDb } from '../../db/db';
+import type { SendClient } from '../send/sendClient';
 
 export interface QueuedSend {
   idempotencyKey: string;
@@ -122,4 +124,58 @@ export function outcomeOfError(err: unknown): ReplayOutcome {
   if (kind === 'network' || kind === 'timeout' || kind === 'server') return { kind: 'retry', error: e?.info?.message ?? String(err) };
   const text = [e?.info?.message ?? e?.message ?? String(err), e?.info?.detail].filter(Boolean).join(' ');
   return { kind: 'conflict', detail: text };
+}
+
+/** The outbox's sender over the real send client: the stored body under its stored key. */
+export function replaySender(client: SendClient, token: string | null): (key: string, body: unknown) => Promise<ReplayOutcome> {
+  return async (key, body) => {
+    try {
+      await client.send(body, key, token);
+      return { kind: 'sent' };
+    } catch (err) {
+      return outcomeOfError(err);
+    }
+  };
+}
+
+/**
+ * The send flow got an answer itself (a retry by the user) for a send that is also queued: marks
+ * the row so the outbox does not send it again ('sent') or keeps it for the doctor ('conflict').
+ * A row already settled is left as it is.
+ */
+export async function settleQueued(db: SamstemDb, key: string, outcome: { kind: 'sent' } | { kind: 'conflict'; detail: string }, now: Date = new Date()): Promise<void> {
+  await db.transaction('rw', db.outbox, async () => {
+    const row = await db.outbox.get(key);
+    if (!row || (row.state !== 'pending' && row.state !== 'sending')) return;
+    await db.outbox.update(key, outcome.kind === 'sent' ? { state: 'sent', sentAt: now.toISOString() } : { state: 'conflict', lastError: outcome.detail });
+  });
+}
+
+/** One patient's sends in the outbox, as the patient view shows them. */
+export interface PatientOutbox {
+  /** Waiting for the connection (pending or being sent now), oldest first. */
+  waiting: { key: string; createdAt: string; recalls: string[]; newPrescriptions: string[] }[];
+  /** Refused on replay (409 or another refusal): not applied in RF, for the doctor. */
+  conflicts: { key: string; createdAt: string; detail: string }[];
+}
+
+/**
+ * The outbox rows of one patient (found by blind index, checked after unsealing): what waits, with
+ * the ReseptIds it recalls and the drug names it prescribes, and what came back as a conflict.
+ */
+export async function patientOutbox(db: SamstemDb, keys: AtRestKeys, patientId: string): Promise<PatientOutbox> {
+  const rows = await db.outbox.where('patientKey').equals(await blindIndex(keys, patientId)).sortBy('createdAt');
+  const out: PatientOutbox = { waiting: [], conflicts: [] };
+  for (const row of rows) {
+    if (row.state === 'sent') continue;
+    const v = await unseal<{ patientId: string; body: unknown }>(keys, row.sealed, context(row.idempotencyKey));
+    if (v.patientId !== patientId) throw new Error('En sending i utboksen hører til en annen pasient. Lokale data er skadet.');
+    if (row.state === 'conflict') {
+      out.conflicts.push({ key: row.idempotencyKey, createdAt: row.createdAt, detail: row.lastError ?? '' });
+      continue;
+    }
+    const plan = readSendMedicationRequest(v.body, 'utboksen');
+    out.waiting.push({ key: row.idempotencyKey, createdAt: row.createdAt, recalls: plan.recalls.map((r) => r.reseptId), newPrescriptions: plan.newPrescriptions.map((p) => p.medicine.name) });
+  }
+  return out;
 }

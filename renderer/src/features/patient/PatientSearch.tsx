@@ -34,6 +34,8 @@ export function PatientSearch() {
           <label htmlFor={inputId}>{t.identityLabel}</label>
           <input
             id={inputId}
+            // After choosing a user the picker's button is gone: focus goes here, not to the page body.
+            autoFocus
             name="identityNumber"
             type="text"
             inputMode="numeric"

@@ -9,6 +9,7 @@ import { ReconcileView } from '../reconcile/ReconcileView';
 import { openPatient, patientClosed, selectPatient } from './patientSlice';
 import { EmergencyAccessForm, EmergencyAccessNotice } from '../audit/EmergencyAccess';
 import { CachedReadOffer } from '../offline/CachedReadOffer';
+import { PatientOutboxStatus } from '../offline/PatientOutboxStatus';
 
 export function PatientView() {
   const p = useAppSelector(selectPatient);
@@ -17,6 +18,7 @@ export function PatientView() {
     <article className="patient" aria-labelledby="patient-heading" aria-busy={p.status === 'loading'}>
       <PatientHeader identityNumber={p.identityNumber} identityKind={p.identityKind} read={p.read} />
       <ReadStatus />
+      <PatientOutboxStatus patientId={p.identityNumber} />
       {p.read && <CaveBanner items={p.read.criticalInfo} />}
       {p.read && p.read.errors.length > 0 && <PartialErrors errors={p.read.errors} />}
       <ReconcileView patientId={p.identityNumber} read={p.read} loading={p.status === 'loading'} />
@@ -64,6 +66,20 @@ function PatientHeader({ identityNumber, identityKind, read }: { identityNumber:
           </>
         )}
       </dl>
+      {read?.pllProposals && read.pllProposals.length > 0 && (
+        <div className="notice" role="note" data-testid="pll-proposals">
+          <strong>Forslag fra multidoseapotek (M25.2) venter på vurdering:</strong>
+          <ul>
+            {read.pllProposals.map((pr) => (
+              <li key={pr.messageId}>
+                {formatDateTime(pr.createdAt)}
+                {pr.pharmacy ? `, ${pr.pharmacy}` : ''}
+                {pr.note ? `: ${pr.note}` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <button type="button" className="btn btn-secondary btn-small patient-close" onClick={() => dispatch(patientClosed())}>
         {t.close}
       </button>

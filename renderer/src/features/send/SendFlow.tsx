@@ -11,6 +11,18 @@ import { diffReads, summarisePlan } from './summary';
 
 const t = nb.sendFlow;
 
+/** The outbox texts (issue 7). */
+export const nbOutbox = {
+  waiting: 'Venter på sending (utboks)',
+  queuedIntro:
+    'Ingen forbindelse med Reseptformidleren. Endringen er lagret i den lokale legemiddellisten, og sendingen ligger i utboksen. Den sendes automatisk én gang når forbindelsen er tilbake.',
+  queuedAfterLost:
+    'Sendingen ligger også i utboksen og sendes automatisk når forbindelsen er tilbake. Sender du på nytt her, brukes samme sending: den registreres bare én gang.',
+  queueFailed: 'Sendingen kunne ikke legges i utboksen. Send på nytt når forbindelsen er tilbake.',
+  conflictLater: 'Avviser Reseptformidleren sendingen (listen er endret i mellomtiden), vises den som avvist og må behandles av lege.',
+  close: 'Lukk',
+} as const;
+
 /** Review → confirm → results; on 409 what changed; on a lost answer a retry with the same key. */
 export function SendFlow({ patientId, rows }: { patientId: string; rows: ReconcileRow[] }) {
   const dispatch = useAppDispatch();
@@ -205,6 +217,16 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
           </h3>
           <p>{t.lostIntro}</p>
           {s.error && <p className="detail">{s.error.message}</p>}
+          {s.queued && (
+            <p data-testid="send-outbox">
+              <strong>{nbOutbox.waiting}.</strong> {nbOutbox.queuedAfterLost}
+            </p>
+          )}
+          {s.queueError && (
+            <p className="detail" data-testid="send-outbox-failed">
+              {nbOutbox.queueFailed} ({s.queueError})
+            </p>
+          )}
           <div className="button-row">
             <button type="button" className="btn btn-primary" onClick={() => void dispatch(submitSend())}>
               {t.retry}
@@ -213,6 +235,18 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
               {t.back}
             </button>
           </div>
+        </div>
+      )}
+      {s.phase === 'queued' && (
+        <div role="status" className="status status-warning" data-testid="send-queued">
+          <h3 id="send-heading" tabIndex={-1} ref={heading}>
+            {nbOutbox.waiting}
+          </h3>
+          <p>{nbOutbox.queuedIntro}</p>
+          <p>{nbOutbox.conflictLater}</p>
+          <button type="button" className="btn btn-secondary" onClick={() => dispatch(sendClosed())}>
+            {nbOutbox.close}
+          </button>
         </div>
       )}
       {s.phase === 'error' && s.error && (

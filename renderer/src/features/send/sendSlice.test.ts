@@ -10,11 +10,19 @@ import { decisionSet, decisionsFor, selectWorkspace } from '../reconcile/workspa
 import { showcase, NOW } from '../reconcile/testSupport';
 import { signedIn } from '../session/sessionSlice';
 import { SendConflict, type SendClient } from './sendClient';
+import type { QueuedSend } from '../offline/outbox';
 import { rowsStillApplying, sendClosed, sendPrepared, submitSend } from './sendSlice';
 
 const OK: SendResult = { prescriptionCount: 1, recallCount: 1, operations: [{ reseptId: 'x', resultCode: '0' }] };
 
-function setup(answers: (() => Promise<SendResult>)[], reads: MedicationRead[], failSave = false) {
+interface Net {
+  online: boolean;
+  failQueue?: boolean;
+}
+
+function setup(answers: (() => Promise<SendResult>)[], reads: MedicationRead[], failSave = false, net: Net = { online: true }) {
+  const queued: QueuedSend[] = [];
+  const settled: [string, string][] = [];
   const sent: { body: unknown; key: string; token: string | null }[] = [];
   const saved: LocalListEntry[][] = [];
   const readsAsked: string[] = [];
@@ -36,14 +44,23 @@ function setup(answers: (() => Promise<SendResult>)[], reads: MedicationRead[], 
   const store = makeStore(undefined, { broker: async () => broker, sendClient: async () => client, saveLocal: async (e) => {
       if (failSave) throw new Error('QuotaExceededError');
       saved.push(e);
-    } });
+    },
+    queueOutbox: async (q) => {
+      if (net.failQueue) throw new Error('Den krypterte lokale lagringen er ikke åpnet');
+      queued.push(JSON.parse(JSON.stringify(q)) as QueuedSend);
+    },
+    settleOutbox: async (key, outcome) => {
+      settled.push([key, outcome.kind]);
+    },
+    isOnline: () => net.online,
+  });
   store.dispatch(signedIn('gp-kristin'));
-  return { store, sent, saved, readsAsked };
+  return { store, sent, saved, readsAsked, queued, settled, net };
 }
 
-async function prepared(answers: (() => Promise<SendResult>)[], reads: MedicationRead[] = [], failSave = false) {
+async function prepared(answers: (() => Promise<SendResult>)[], reads: MedicationRead[] = [], failSave = false, net: Net = { online: true }) {
   const { read, local } = showcase();
-  const env = setup(answers, reads.length ? reads : [read], failSave);
+  const env = setup(answers, reads.length ? reads : [read], failSave, net);
   await env.store.dispatch(openPatient({ identityNumber: read.patient.identityNumber, kind: 'FNR' }));
   env.readsAsked.length = 0;
   const rows = reconcile({ patient: read.patient, local, read }, null, NOW).rows;
@@ -71,21 +88,56 @@ describe('sign and send', () => {
   });
 
   it('after a lost answer retries with the same key and the very same body', async () => {
-    const { store, sent, saved } = await prepared([
+    const { store, sent, saved, queued, settled, read, localAfter } = await prepared([
       async () => {
         throw new BrokerError({ kind: 'network', message: 'nett' });
       },
       async () => OK,
     ]);
     await store.dispatch(submitSend());
-    expect(store.getState().send.phase).toBe('lost');
+    expect(store.getState().send).toMatchObject({ phase: 'lost', queued: true, queueError: null });
     expect(saved).toEqual([]);
+    // The send waits in the outbox under the same key, with the same body and the local change.
+    expect(queued).toEqual([{ idempotencyKey: sent[0]!.key, patientId: read.patient.identityNumber, body: sent[0]!.body, localAfter: JSON.parse(JSON.stringify(localAfter)) }]);
+    expect(selectWorkspace(store.getState(), read.patient.identityNumber).decisions).toEqual({});
     await store.dispatch(submitSend());
     expect(store.getState().send.phase).toBe('done');
     expect(sent).toHaveLength(2);
     expect(sent[1]!.key).toBe(sent[0]!.key);
     expect(sent[1]!.body).toEqual(sent[0]!.body);
     expect(saved).toHaveLength(1);
+    // Answered by hand: the outbox must not send it again; queued only once.
+    expect(settled).toEqual([[sent[0]!.key, 'sent']]);
+    expect(queued).toHaveLength(1);
+  });
+
+  it('offline: nothing is sent, the send goes to the outbox with its key and the decisions are done with', async () => {
+    const { store, sent, queued, saved, read, localAfter } = await prepared([async () => OK], [], false, { online: false });
+    await store.dispatch(submitSend());
+    expect(sent).toEqual([]);
+    expect(saved).toEqual([]);
+    expect(store.getState().send).toMatchObject({ phase: 'queued', queued: true });
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ idempotencyKey: store.getState().send.idempotencyKey, patientId: read.patient.identityNumber });
+    expect(queued[0]!.body).toEqual(JSON.parse(JSON.stringify(store.getState().send.body)));
+    expect(queued[0]!.localAfter.map((e) => e.id)).toEqual(localAfter.map((e) => e.id));
+    expect(selectWorkspace(store.getState(), read.patient.identityNumber).decisions).toEqual({});
+  });
+
+  it('when the outbox cannot take it, says so and leaves only the retry (nothing written, decisions kept)', async () => {
+    const net = { online: true, failQueue: true };
+    const { store, queued, read } = await prepared([
+      async () => {
+        throw new BrokerError({ kind: 'timeout', message: 'tid' });
+      },
+    ], [], false, net);
+    await store.dispatch(submitSend());
+    expect(store.getState().send).toMatchObject({ phase: 'lost', queued: false, queueError: expect.stringContaining('ikke åpnet') });
+    expect(queued).toEqual([]);
+    expect(Object.keys(selectWorkspace(store.getState(), read.patient.identityNumber).decisions)).not.toHaveLength(0);
+    net.online = false;
+    await store.dispatch(submitSend());
+    expect(store.getState().send).toMatchObject({ phase: 'lost', queued: false });
   });
 
   it('a new send after closing gets a new key', async () => {

@@ -12,7 +12,9 @@ import { openPatient, type PatientState } from '../patient/patientSlice';
 import { signedOut, type SessionState } from '../session/sessionSlice';
 import { rowFingerprint, workspaceCleared } from '../reconcile/workspaceSlice';
 import { createSendClient, SendConflict, type SendClient } from './sendClient';
-import { appDb, saveLocalEntries } from '../../db/db';
+import { appDb, keysOf, saveLocalEntries } from '../../db/db';
+import { connectivity } from '../offline/connectivity';
+import { queueSend, settleQueued, type QueuedSend } from '../offline/outbox';
 
 export interface SendExtra {
   sendClient(): Promise<SendClient>;
@@ -21,6 +23,12 @@ export interface SendExtra {
    * `saveLocalEntries`; fails loudly when the vault is not open, never falls back to clear text.
    */
   saveLocal(entries: LocalListEntry[]): Promise<void>;
+  /** Stores the send and its local change in the outbox, in one transaction (sealed). */
+  queueOutbox(q: QueuedSend): Promise<void>;
+  /** The send flow got an answer for a queued send itself: the outbox must not send it again. */
+  settleOutbox(key: string, outcome: { kind: 'sent' } | { kind: 'conflict'; detail: string }): Promise<void>;
+  /** Whether the app believes it can reach the broker (offline: straight to the outbox). */
+  isOnline(): boolean;
 }
 
 export const defaultSendExtra: SendExtra = {
@@ -31,9 +39,22 @@ export const defaultSendExtra: SendExtra = {
   saveLocal(entries) {
     return saveLocalEntries(appDb(), entries);
   },
+  async queueOutbox(q) {
+    const db = appDb();
+    const keys = keysOf(db);
+    if (!keys) throw new Error('Den krypterte lokale lagringen er ikke åpnet: sendingen kan ikke legges i utboksen.');
+    await queueSend(db, keys, q);
+  },
+  settleOutbox(key, outcome) {
+    return settleQueued(appDb(), key, outcome);
+  },
+  isOnline() {
+    return connectivity().online;
+  },
 };
 
-export type SendPhase = 'idle' | 'review' | 'sending' | 'done' | 'conflict' | 'lost' | 'error';
+/** 'queued': offline, the send waits in the outbox (the local list already has the change). */
+export type SendPhase = 'idle' | 'review' | 'sending' | 'done' | 'conflict' | 'lost' | 'queued' | 'error';
 
 
 export interface SendState {
@@ -51,6 +72,10 @@ export interface SendState {
   conflictDetail: string | null;
   /** Set when RF accepted the send but the local list could not be written. */
   localSaveError: string | null;
+  /** The send (with its key and the local change) is in the outbox; OutboxRunner sends it when online. */
+  queued: boolean;
+  /** Why it could not be put in the outbox (then only a retry by hand sends it). */
+  queueError: string | null;
   attempts: number;
 }
 
@@ -67,13 +92,15 @@ const initialState: SendState = {
   error: null,
   conflictDetail: null,
   localSaveError: null,
+  queued: false,
+  queueError: null,
   attempts: 0,
 };
 
 type State = { session: SessionState; patient: PatientState; send: SendState };
 type Extra = ThunkExtra & Partial<SendExtra>;
 
-export const submitSend = createAsyncThunk<SendResult, void, { state: State; extra: Extra; rejectValue: { conflict?: string; error?: BrokerErrorInfo } }>(
+export const submitSend = createAsyncThunk<SendResult, void, { state: State; extra: Extra; rejectValue: { conflict?: string; error?: BrokerErrorInfo; queued?: true } }>(
   'send/submit',
   async (_arg, { getState, extra, rejectWithValue, dispatch }) => {
     const s = getState().send;
@@ -81,19 +108,44 @@ export const submitSend = createAsyncThunk<SendResult, void, { state: State; ext
     if (!userId) return rejectWithValue({ error: { kind: 'no-session', message: nb.errors.noSession } });
     if (!s.body || !s.idempotencyKey || !s.patientId) return rejectWithValue({ error: { kind: 'unexpected', message: nb.errors.unexpected, detail: 'Ingen sending er forberedt' } });
     const ex: SendExtra = { ...defaultSendExtra, ...extra };
+    const patientId = s.patientId;
+    /** Puts the send in the outbox once (same key, same body, the local change in the same transaction). */
+    const queue = async (): Promise<boolean> => {
+      if (getState().send.queued) return true;
+      try {
+        await ex.queueOutbox({ idempotencyKey: s.idempotencyKey!, patientId, body: s.body, localAfter: s.localAfter ?? [] });
+        dispatch(sendSlice.actions.sendQueued());
+        // The local list has the change and the outbox will send it: the decisions are done with,
+        // so the same change cannot be sent a second time under a new key.
+        dispatch(workspaceCleared({ patientId }));
+        return true;
+      } catch (err) {
+        dispatch(sendSlice.actions.queueFailed(err instanceof Error ? err.message : String(err)));
+        return false;
+      }
+    };
+    if (!s.queued && !ex.isOnline()) {
+      if (await queue()) return rejectWithValue({ queued: true });
+      return rejectWithValue({ error: { kind: 'network', message: nb.errors.network } });
+    }
     let result: SendResult;
     try {
       const token = await (await extra.broker()).getToken(userId);
       result = await (await ex.sendClient()).send(s.body, s.idempotencyKey, token);
     } catch (err) {
       if (err instanceof SendConflict) {
+        if (s.queued) await ex.settleOutbox(s.idempotencyKey, { kind: 'conflict', detail: err.detail }).catch(() => undefined);
         // RF changed (or the read is too old): read again; the view shows what changed.
         const read = s.readBefore;
         if (read) void dispatch(openPatient({ identityNumber: read.patient.identityNumber, kind: read.patient.identityKind }));
         return rejectWithValue({ conflict: err.detail });
       }
-      return rejectWithValue({ error: toErrorInfo(err) });
+      const info = toErrorInfo(err);
+      // The answer did not come (or the connection is gone): the send also waits in the outbox.
+      if (info.kind === 'network' || info.kind === 'timeout') await queue();
+      return rejectWithValue({ error: info });
     }
+    if (s.queued) await ex.settleOutbox(s.idempotencyKey, { kind: 'sent' }).catch(() => undefined);
     if (s.localAfter) {
       // RF has the send now; a local failure must not read as "not sent".
       try {
@@ -133,6 +185,13 @@ export const sendSlice = createSlice({
     localSaveFailed(state, action: PayloadAction<string>) {
       state.localSaveError = action.payload;
     },
+    sendQueued(state) {
+      state.queued = true;
+      state.queueError = null;
+    },
+    queueFailed(state, action: PayloadAction<string>) {
+      state.queueError = action.payload;
+    },
   },
   extraReducers: (builder) => {
     builder
@@ -147,7 +206,9 @@ export const sendSlice = createSlice({
       })
       .addCase(submitSend.rejected, (state, action) => {
         const v = action.payload;
-        if (v?.conflict !== undefined) {
+        if (v?.queued) {
+          state.phase = 'queued';
+        } else if (v?.conflict !== undefined) {
           state.phase = 'conflict';
           state.conflictDetail = v.conflict;
         } else if (v?.error && (v.error.kind === 'network' || v.error.kind === 'timeout')) {
