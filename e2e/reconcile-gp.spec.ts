@@ -1,17 +1,10 @@
 // Issue 6: the GP reconciles the showcase patient with the keyboard, signs and sends, and the broker
 // holds what was sent. Runs against `npm run web` (real broker, fresh demo database).
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readGetMedicationResponse } from '../shared/fhir/getMedication';
-import { appUrl, screenshot } from './helpers';
+import { axe, appUrl, screenshot } from './helpers';
 
 const SHOWCASE = '14034827061';
-
-async function axe(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')} – ${v.help}`);
-  expect(summary, `axe on ${name}`).toEqual([]);
-}
 
 const row = (page: Page, name: string) => page.getByTestId('reconcile-row').filter({ has: page.getByRole('heading', { name, exact: true }) });
 

@@ -1,13 +1,7 @@
 // Issue 6: the states a GP must never miss: the catalogue missing ("Kontrollene kjører ikke"),
 // a read older than 4 hours (send blocked, "Hent på nytt"), multidose, and a nurse who only reads.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { appUrl, screenshot } from './helpers';
-
-async function axe(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.nodes[0]?.target.join(' ')} – ${v.help}`), `axe on ${name}`).toEqual([]);
-}
+import { axe, appUrl, screenshot } from './helpers';
 
 async function open(page: Page, user: string, identityNumber: string, name: RegExp) {
   await page.goto(appUrl());

@@ -2,11 +2,12 @@
 // patient's local list beside the list the broker holds. Runs against `npm run web` (the real
 // broker over HTTP, a fresh demo database) in Debian's Chromium.
 import { expect, test } from '@playwright/test';
-import { appUrl, screenshot } from './helpers';
+import { appUrl, axe, screenshot } from './helpers';
 
 test.describe('åpne pasient og se begge listene', () => {
   test.beforeEach(async ({ page }) => {
     await page.goto(appUrl());
+    await axe(page, 'sign-in');
     await page.getByRole('button', { name: 'Kristin Berg' }).click();
     await expect(page.getByTestId('session-user-name')).toHaveText(/Kristin Berg/);
   });
@@ -22,6 +23,7 @@ test.describe('åpne pasient og se begge listene', () => {
     await page.getByRole('button', { name: 'Åpne pasient' }).click();
     await expect(page.getByTestId('identity-error')).toContainText('11 siffer');
     await screenshot(page, 'skeleton-wrong-number');
+    await axe(page, 'wrong identity number');
     // nothing was opened
     await expect(page.getByTestId('patient-name')).toHaveCount(0);
   });
@@ -53,6 +55,7 @@ test.describe('åpne pasient og se begge listene', () => {
     await expect(page.getByTestId('patient-identity')).toHaveText('470685 30187');
     await expect(page.getByText('D-nummer', { exact: true })).toBeVisible();
     await screenshot(page, 'skeleton-d-nummer');
+    await axe(page, 'patient');
   });
 
   test('a valid number the broker does not know is said plainly, not as a crash', async ({ page }) => {
