@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { CriticalInfo, Dispensing, LocalListEntry, MedicationRead, MedicineRef, Patient, PllEntry, Prescription } from '../shared/model';
 import { readFest, type FestCatalogue, type FestProduct } from '../shared/fest/reader';
 import { reconcile, safetyCatalogueFromFest, type SafetyCatalogue } from '../shared/reconcile';
+import { mulberry32 } from '../fixtures/prng';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CURATED = path.resolve(here, '..', 'fixtures', 'fest', 'fest-curated.xml');
@@ -21,17 +22,7 @@ const NOW = new Date('2026-11-26T09:00:00Z');
 const SEED = 20261126;
 export const SHAPE = { local: 20, prescriptions: 25, renewalLinks: 5, pll: 18, dispensings: 150, cave: 2 } as const;
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const DAY = 86_400_000;

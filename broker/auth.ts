@@ -2,22 +2,12 @@
 // checks them on every FHIR request. The key pair is made once per database and kept in it.
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, errors, type CryptoKey, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
-import usersJson from '../fixtures/users.json';
+import { testUsers, type TestUser } from '../fixtures/users';
 import type { Db } from './db';
 import { problem } from './outcome';
 
-export type UserRole = 'gp' | 'nurse' | 'ooh-doctor' | 'pharmacist';
-
-export interface TestUser {
-  id: string;
-  name: string;
-  hpr: string;
-  role: UserRole;
-  organisation: { name: string; orgNr: string; her: string };
-  units: string[];
-}
-
-export const testUsers: readonly TestUser[] = usersJson as TestUser[];
+export { testUsers };
+export type { TestUser, UserRole } from '../fixtures/users';
 
 export const TOKEN_ISSUER = 'urn:samstem:mock-helseid';
 export const TOKEN_AUDIENCE = 'samstem-broker';

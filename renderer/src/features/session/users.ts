@@ -1,18 +1,8 @@
 // The test users of the demo environment (fixtures/users.json). A real install logs in with HelseID.
-import usersJson from '../../../../fixtures/users.json';
+import { testUsers, type TestUser } from '../../../../fixtures/users';
 
-export type UserRole = 'gp' | 'nurse' | 'ooh-doctor' | 'pharmacist';
-
-export interface TestUser {
-  id: string;
-  name: string;
-  hpr: string;
-  role: UserRole;
-  organisation: { name: string; orgNr: string; her: string };
-  units: string[];
-}
-
-export const testUsers: readonly TestUser[] = usersJson as TestUser[];
+export { testUsers };
+export type { TestUser, UserRole } from '../../../../fixtures/users';
 
 export function findUser(id: string | null | undefined, users: readonly TestUser[] = testUsers): TestUser | undefined {
   return id ? users.find((u) => u.id === id) : undefined;
