@@ -56,6 +56,18 @@ test.describe('åpne pasient og se begge listene', () => {
     await expect(page.getByText('D-nummer', { exact: true })).toBeVisible();
     await screenshot(page, 'skeleton-d-nummer');
     await axe(page, 'patient');
+
+    // open another patient, then come back to Tomasz from the recent patients
+    await page.getByLabel('Fødselsnummer eller D-nummer').fill('14034827061');
+    await page.getByRole('button', { name: 'Åpne pasient' }).click();
+    await expect(page.getByTestId('patient-name')).toHaveText(/Ingrid Halvorsen/);
+    const recent = page.getByRole('navigation', { name: 'Nylig åpnede pasienter' });
+    await expect(recent.getByRole('listitem')).toHaveCount(2);
+    await expect(recent.getByRole('listitem').first()).toContainText('Ingrid Halvorsen');
+    await recent.getByRole('button', { name: 'Tomasz Nowak' }).click();
+    await expect(page.getByTestId('patient-name')).toHaveText(/Tomasz Nowak/);
+    await screenshot(page, 'skeleton-recent-patients');
+    await axe(page, 'recent patients');
   });
 
   test('a valid number the broker does not know is said plainly, not as a crash', async ({ page }) => {

@@ -5,6 +5,10 @@ import { nb } from '../../i18n/nb';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { appDb, localPatients } from '../../db/db';
 import { openPatient, selectPatient } from './patientSlice';
+import { readAudit } from '../audit/auditLog';
+import { useVault } from '../offline/vault';
+import { selectUserId } from '../session/sessionSlice';
+import { recentPatientIds } from './recent';
 
 export function PatientSearch() {
   const dispatch = useAppDispatch();
@@ -60,6 +64,16 @@ export function PatientSearch() {
           {t.open}
         </button>
       </form>
+      <RecentPatients
+        current={identityNumber}
+        onOpen={(id) => {
+          const parsed = parseIdentityNumber(id);
+          if (!parsed.ok) return;
+          setValue(id);
+          setError(null);
+          void dispatch(openPatient({ identityNumber: parsed.value, kind: parsed.kind }));
+        }}
+      />
       <LocalPatientList
         current={identityNumber}
         onOpen={(id, kind) => {
@@ -94,5 +108,33 @@ function LocalPatientList({ current, onOpen }: { current: string | null; onOpen:
         ))}
       </ul>
     </details>
+  );
+}
+
+/** The patients this user opened last on this workstation, from the user's own (encrypted) audit log. */
+function RecentPatients({ current, onOpen }: { current: string | null; onOpen: (id: string) => void }) {
+  const { db, keys } = useVault();
+  const userId = useAppSelector(selectUserId);
+  const recent = useLiveQuery(async () => (userId ? recentPatientIds(await readAudit(db, keys), userId) : []), [db, keys, userId]);
+  const names = useLiveQuery(() => localPatients(appDb()), []);
+  if (!recent?.length) return null;
+  const nameOf = (id: string) => {
+    const p = names?.find((x) => x.identityNumber === id);
+    return p ? `${p.givenName} ${p.familyName}` : null;
+  };
+  return (
+    <nav className="recent-patients" aria-label="Nylig åpnede pasienter" data-testid="recent-patients">
+      <h2 className="recent-heading">Nylig åpnet</h2>
+      <ul>
+        {recent.map((id) => (
+          <li key={id}>
+            <button type="button" className="btn btn-link" aria-current={id === current ? 'true' : undefined} onClick={() => onOpen(id)}>
+              {nameOf(id) ?? formatIdentityNumber(id)}
+            </button>{' '}
+            <span className="mono">{formatIdentityNumber(id)}</span>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
