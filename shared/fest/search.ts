@@ -50,6 +50,19 @@ export function boundedDamerauLevenshtein(a: string, b: string, max: number): nu
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0 || lb === 0) return Math.max(la, lb) <= max ? Math.max(la, lb) : max + 1;
+  const last = osaLastRow(a, b, lb, max);
+  if (!last) return max + 1;
+  const d = last[lb]!;
+  return d <= max ? d : max + 1;
+}
+
+/**
+ * The OSA (restricted Damerau-Levenshtein) matrix of `a` against the first `lb` letters of `b`,
+ * row by row in the reused rows; returns the last row, or null as soon as a whole row exceeds
+ * `max` (no cell below can come back under it). Shared by the two bounded distances above and below.
+ */
+function osaLastRow(a: string, b: string, lb: number, max: number): Int32Array | null {
+  const la = a.length;
   if (lb + 1 > rowA.length) {
     rowA = new Int32Array(lb + 1);
     rowB = new Int32Array(lb + 1);
@@ -78,14 +91,13 @@ export function boundedDamerauLevenshtein(a: string, b: string, max: number): nu
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return max + 1;
+    if (rowMin > max) return null;
     const t = prev2;
     prev2 = prev;
     prev = cur;
     cur = t;
   }
-  const d = prev[lb]!;
-  return d <= max ? d : max + 1;
+  return prev;
 }
 
 /**
@@ -109,42 +121,10 @@ export function boundedPrefixDistance(q: string, t: string, max: number): number
     }
   }
   if (!near) return max + 1;
-  if (lb + 1 > rowA.length) {
-    rowA = new Int32Array(lb + 1);
-    rowB = new Int32Array(lb + 1);
-    rowC = new Int32Array(lb + 1);
-  }
-  let prev2 = rowA;
-  let prev = rowB;
-  let cur = rowC;
-  for (let j = 0; j <= lb; j++) prev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ca = q.charCodeAt(i - 1);
-    const caPrev = i > 1 ? q.charCodeAt(i - 2) : -1;
-    for (let j = 1; j <= lb; j++) {
-      const cb = t.charCodeAt(j - 1);
-      let v = prev[j - 1]! + (ca === cb ? 0 : 1);
-      const del = prev[j]! + 1;
-      if (del < v) v = del;
-      const ins = cur[j - 1]! + 1;
-      if (ins < v) v = ins;
-      if (j > 1 && ca === t.charCodeAt(j - 2) && caPrev === cb) {
-        const tr = prev2[j - 2]! + 1;
-        if (tr < v) v = tr;
-      }
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    const tmp = prev2;
-    prev2 = prev;
-    prev = cur;
-    cur = tmp;
-  }
+  const last = osaLastRow(q, t, lb, max);
+  if (!last) return max + 1;
   let best = max + 1;
-  for (let j = Math.max(0, la - max); j <= lb; j++) if (prev[j]! < best) best = prev[j]!;
+  for (let j = Math.max(0, la - max); j <= lb; j++) if (last[j]! < best) best = last[j]!;
   return best;
 }
 
