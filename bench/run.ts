@@ -25,6 +25,7 @@ const registry: [string, string, string][] = [
   ['reconcile', './reconcile', 'benchReconcile'],
   ['broker', './broker', 'benchBroker'],
   ['ui', './ui', 'benchUi'],
+  ['ward', './ward', 'benchWard'],
 ];
 for (const [name, mod, fn] of registry) if (only.length === 0 || only.includes(name)) await add(name, mod, fn);
 

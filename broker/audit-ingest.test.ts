@@ -121,6 +121,8 @@ describe('POST /audit (the client audit log) over HTTP', () => {
 
   it.each([
     ['no entries', { entries: [] }, /entries/],
+    ['a bad chainFrom', { entries: [], chainFrom: 'abc' }, /chainFrom/],
+    ['an unknown top-level field', { entries: sigrid, device: 'x' }, /body|device/],
     ['not an object', [1, 2], /body/],
     ['a bad hash', { entries: [{ ...sigrid[0]!, hash: 'abc' }] }, /entries\[0\]\.hash/],
     ['a missing userId', { entries: [{ ...sigrid[0]!, userId: undefined }] }, /entries\[0\]\.userId/],
@@ -138,5 +140,58 @@ describe('POST /audit (the client audit log) over HTTP', () => {
     const r = await post('{"entries": [');
     expect(r.status).toBe(400);
     expect(diagnostics(r.json)).toMatch(/JSON/);
+  });
+});
+
+describe('POST /audit with chainFrom: the head of the device\'s chain, for the tail check', () => {
+  const tmp = tempDbFile();
+  let broker: RunningBroker;
+  let nurse: Record<string, string>;
+  let gp: Record<string, string>;
+  const post = async (body: unknown, headers: Record<string, string> = nurse) => {
+    const r = await fetch(`${broker.url}/audit`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return { status: r.status, json: (await r.json()) as Json };
+  };
+  beforeAll(async () => {
+    broker = await startBroker({ dbFile: tmp.file, seed: 'none', now: () => new Date('2026-11-26T08:30:00.000Z') });
+    nurse = await authHeader(broker.url, 'nurse-sigrid');
+    gp = await authHeader(broker.url, 'gp-kristin');
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    tmp.cleanup();
+  });
+
+  // Device A: five entries. Device B (another PC, the same nurse): its own chain from ''.
+  const a = chain('nurse-sigrid', 'nurse', [{ action: 'ward-download' }, { action: 'ward-view' }, { action: 'lock' }, { action: 'unlock' }, { action: 'ward-view' }]);
+  const b = chain('nurse-sigrid', 'nurse', [{ action: 'ward-download' }, { action: 'print', identityNumber: PATIENT }], { seq: 1, prevHash: '', at: Date.parse('2026-11-26T10:00:00.000Z') });
+
+  it('a chain the broker has never seen has no head; nothing is stored by the question', async () => {
+    const r = await post({ entries: [], chainFrom: a[0]!.hash });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ accepted: [], duplicates: [], continuous: true, breaks: [], head: null });
+  });
+
+  it('after shipping, the head is the newest entry on the chain, also when asked with a batch', async () => {
+    expect((await post({ entries: a.slice(0, 3), chainFrom: a[0]!.hash })).json).toMatchObject({ accepted: [1, 2, 3], head: { seq: 3, hash: a[2]!.hash, at: a[2]!.at } });
+    expect((await post({ entries: a.slice(3) })).json).not.toHaveProperty('head');
+    expect((await post({ entries: [], chainFrom: a[0]!.hash })).json.head).toEqual({ seq: 5, hash: a[4]!.hash, at: a[4]!.at });
+  });
+
+  it("another device of the same user has its own head; neither sees the other's", async () => {
+    await post({ entries: b });
+    expect((await post({ entries: [], chainFrom: b[0]!.hash })).json.head).toMatchObject({ seq: 2, hash: b[1]!.hash });
+    expect((await post({ entries: [], chainFrom: a[0]!.hash })).json.head).toMatchObject({ seq: 5, hash: a[4]!.hash });
+  });
+
+  it('when the device deleted its newest entries and wrote on, the head stays the newest entry the broker received first', async () => {
+    // A deleted 4 and 5 after shipping them, and wrote a new 6 after 3
+    const after3 = chain('nurse-sigrid', 'nurse', [{ action: 'patient-view', identityNumber: PATIENT }], { seq: 6, prevHash: a[2]!.hash, at: Date.parse('2026-11-26T11:00:00.000Z') });
+    expect((await post({ entries: after3, chainFrom: a[0]!.hash })).json).toMatchObject({ continuous: false, head: { seq: 5, hash: a[4]!.hash } });
+  });
+
+  it("a user cannot ask for another user's chain (her token decides whose chain)", async () => {
+    expect((await post({ entries: [], chainFrom: a[0]!.hash }, gp)).json.head).toBeNull();
+    expect((await post({ entries: [], chainFrom: a[0]!.hash }, {})).status).toBe(401);
   });
 });

@@ -7,6 +7,11 @@
 // previous stored entry. A broken link is stored as sent and flagged ('broken'), never repaired, and
 // the answer says so. The broker cannot recompute an entry's hash (it covers sealed fields the
 // client keeps), so it vouches for the links between entries, not for their content.
+//
+// Tail check: a hash chain cannot show that its newest entries were deleted. A request with
+// `chainFrom` (the hash of the first entry of the device's chain for the user; `entries` may then be
+// empty) is answered with `head`, the newest entry the broker holds on that chain; the device
+// compares it with its own log and says so loudly when entries the broker has are gone locally.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseIdentityNumber } from '../shared/identity';
@@ -30,7 +35,17 @@ const entrySchema = z.object({
   prevHash: z.string().refine((s) => s === '' || HEX64.test(s), 'SHA-256 in lower-case hex (64 characters), or "" for the first entry'),
 }).strict();
 
-const bodySchema = z.object({ entries: z.array(entrySchema).min(1).max(MAX_AUDIT_BATCH) }).strict();
+const bodySchema = z
+  .object({
+    entries: z.array(entrySchema).max(MAX_AUDIT_BATCH),
+    /**
+     * The hash of the first entry of the device's chain for this user. When given, the answer
+     * carries `head`: the newest entry the broker holds on the chain that starts there.
+     */
+    chainFrom: z.string().regex(HEX64, 'SHA-256 in lower-case hex (64 characters)').optional(),
+  })
+  .strict()
+  .refine((b) => b.entries.length > 0 || b.chainFrom !== undefined, { message: 'Too small: expected at least 1 entry (or chainFrom for a head query)', path: ['entries'] });
 
 export type ClientAuditEntryIn = z.infer<typeof entrySchema>;
 export type ChainState = 'start' | 'continuous' | 'broken';
@@ -53,6 +68,19 @@ export interface AuditIngestResult {
   /** False when any entry of this batch has a broken link (stored, flagged). */
   continuous: boolean;
   breaks: ChainBreak[];
+  /**
+   * Only when the request named `chainFrom`: the newest entry the broker holds on the chain that
+   * starts at that hash (null when it holds no such entry). The device compares it with its own
+   * log: a hash chain cannot show that its newest entries were deleted, the broker's copy can.
+   */
+  head?: ChainHead | null;
+}
+
+/** The end of a device's chain as the broker holds it. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+  at: string;
 }
 
 /**
@@ -88,7 +116,7 @@ export function ingestClientAudit(db: Db, userId: string | undefined, body: unkn
   const parsed = bodySchema.safeParse(body);
   if (!parsed.success) {
     const { path, message } = firstIssue(parsed.error);
-    throw problem(400, 'structure', `Revisjonsloggen kunne ikke tas imot: feltet ${path} er ugyldig (${message}). Send {"entries": [{seq, at, userId, role, action, hash, prevHash, …}]}.`, `Invalid audit batch at ${path}: ${message}. Expected {"entries": [{seq, at, userId, role, action, identityNumber?, reason?, hash, prevHash}]}.`, path);
+    throw problem(400, 'structure', `Revisjonsloggen kunne ikke tas imot: feltet ${path} er ugyldig (${message}). Send {"entries": [{seq, at, userId, role, action, hash, prevHash, …}], "chainFrom"?: hash}.`, `Invalid audit batch at ${path}: ${message}. Expected {"entries": [{seq, at, userId, role, action, identityNumber?, reason?, hash, prevHash}], "chainFrom"?: "<hash of the device's first entry>"}.`, path);
   }
   const entries = [...parsed.data.entries].sort((a, b) => a.seq - b.seq);
   const patients = new Map<ClientAuditEntryIn, string>();
@@ -132,7 +160,32 @@ export function ingestClientAudit(db: Db, userId: string | undefined, body: unkn
       result.accepted.push(e.seq);
     }
   })();
+  if (parsed.data.chainFrom !== undefined) result.head = chainHead(db, userId, parsed.data.chainFrom);
   return result;
+}
+
+/**
+ * Follows the links from the entry with hash `from` to the newest entry on that chain: each step
+ * takes the entry whose prevHash is the current hash (at a fork, the one received first: the other
+ * branch is a break the broker flagged when it came). Several devices of one user make separate
+ * chains, each with its own first entry, so a new device never sees another device's head.
+ * `userId` undefined (auth off): the user is the one whose entry has that hash.
+ */
+export function chainHead(db: Db, userId: string | undefined, from: string): ChainHead | null {
+  const start = (userId === undefined
+    ? stmt(db, 'SELECT user_id, seq, hash, at FROM client_audit WHERE hash = ? ORDER BY id LIMIT 1').get(from)
+    : stmt(db, 'SELECT user_id, seq, hash, at FROM client_audit WHERE user_id = ? AND hash = ?').get(userId, from)) as { user_id: string; seq: number; hash: string; at: string } | undefined;
+  if (!start) return null;
+  const rows = stmt(db, 'SELECT seq, hash, prev_hash, at FROM client_audit WHERE user_id = ? ORDER BY id').all(start.user_id) as { seq: number; hash: string; prev_hash: string; at: string }[];
+  const next = new Map<string, { seq: number; hash: string; at: string }>();
+  for (const r of rows) if (!next.has(r.prev_hash)) next.set(r.prev_hash, r);
+  let head = { seq: start.seq, hash: start.hash, at: start.at };
+  const seen = new Set([head.hash]);
+  for (let step = next.get(head.hash); step && !seen.has(step.hash); step = next.get(head.hash)) {
+    seen.add(step.hash);
+    head = { seq: step.seq, hash: step.hash, at: step.at };
+  }
+  return head;
 }
 
 /** The client entries about a patient, oldest first, with the user's name, HPR and organisation. */

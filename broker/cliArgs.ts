@@ -5,7 +5,10 @@ import type { BrokerOptions } from './server';
 
 export const USAGE = [
   'Bruk: npm run broker -- --port N --db FIL [--seed demo] [--host 127.0.0.1] [--static MAPPE] [--quiet] [--no-auth]',
-  '                       [--test-routes] [--faults latency=MS,error=R,reset=R,drop=R,malformed=R]',
+  '                       [--test-routes] [--faults latency=MS,answer-delay=MS,error=R,reset=R,drop=R,malformed=R]',
+  '      (answer-delay=MS: operasjonen utføres og lagres straks, bare svaret kommer MS millisekunder senere)',
+  '      Ruter: /fhir (SFM: $getMedication, $sendMedication, metadata), /auth/token, /audit, /healthz,',
+  '             GET /units (brukerens avdelinger), GET /units/:unitId/residents (beboerne i én avdeling)',
   '      npm run broker -- actor HANDLING --db FIL [--resept ID] [--patient NR] [--pharmacy NAVN] [--hours N] [--days N] …',
   `      (handlinger: ${ACTOR_ACTIONS.join(', ')})`,
 ].join('\n');

@@ -2,7 +2,10 @@
 // test flag: `--faults …` / `faults: {…}`, or `--test-routes`, which lets a test set them at runtime
 // through POST /test/faults). Applies to the FHIR operations (/fhir/Patient/…) only, so tokens,
 // health checks and the test routes keep working.
-//   latencyMs            every operation waits this long before it is handled
+//   latencyMs            every operation waits this long before it is handled (a client that gives
+//                        up meanwhile never gets it handled: Fastify drops an aborted request)
+//   answerDelayMs        every operation is handled and committed at once, then its answer waits this
+//                        long (a slow way back: a client that dies meanwhile cannot know it happened)
 //   errorRate            this share of operations is answered 503 (OperationOutcome, transient) and not handled
 //   resetRate            this share of connections is destroyed before the operation is handled
 //   dropAfterCommitRate  this share of operations is handled and committed, then the connection is
@@ -13,13 +16,15 @@ import { operationOutcome } from './outcome';
 
 export interface FaultConfig {
   latencyMs?: number;
+  answerDelayMs?: number;
   errorRate?: number;
   resetRate?: number;
   dropAfterCommitRate?: number;
   malformedRate?: number;
 }
 
-const KEYS = ['latencyMs', 'errorRate', 'resetRate', 'dropAfterCommitRate', 'malformedRate'] as const;
+const KEYS = ['latencyMs', 'answerDelayMs', 'errorRate', 'resetRate', 'dropAfterCommitRate', 'malformedRate'] as const;
+const DELAYS: readonly string[] = ['latencyMs', 'answerDelayMs'];
 
 /** Checks a fault configuration (from JSON or the CLI); throws an Error saying what is wrong. */
 export function parseFaultConfig(input: unknown): FaultConfig {
@@ -28,8 +33,8 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   for (const [k, v] of Object.entries(input)) {
     if (!(KEYS as readonly string[]).includes(k)) throw new Error(`unknown fault "${k}" (known: ${KEYS.join(', ')})`);
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`fault ${k} must be a number ≥ 0`);
-    if (k !== 'latencyMs' && v > 1) throw new Error(`fault ${k} is a rate between 0 and 1`);
-    if (k === 'latencyMs' && v > 60_000) throw new Error('latencyMs is at most 60000');
+    if (!DELAYS.includes(k) && v > 1) throw new Error(`fault ${k} is a rate between 0 and 1`);
+    if (DELAYS.includes(k) && v > 60_000) throw new Error(`${k} is at most 60000`);
     out[k as keyof FaultConfig] = v;
   }
   return out;
@@ -37,7 +42,7 @@ export function parseFaultConfig(input: unknown): FaultConfig {
 
 /** `latency=200,error=0.1,reset=0.01,drop=0.05,malformed=0.01` (the CLI's --faults). */
 export function parseFaultSpec(spec: string): FaultConfig {
-  const alias: Record<string, keyof FaultConfig> = { latency: 'latencyMs', error: 'errorRate', reset: 'resetRate', drop: 'dropAfterCommitRate', malformed: 'malformedRate' };
+  const alias: Record<string, keyof FaultConfig> = { latency: 'latencyMs', 'answer-delay': 'answerDelayMs', error: 'errorRate', reset: 'resetRate', drop: 'dropAfterCommitRate', malformed: 'malformedRate' };
   const obj: Record<string, number> = {};
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [k, v] = part.split('=');
@@ -85,7 +90,11 @@ export class Faults {
       }
     });
     app.addHook('onSend', async (req, reply, payload) => {
-      if (!applies(req) || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+      if (!applies(req)) return payload;
+      // After the handler: whatever it did is committed; only the answer is late.
+      const delay = this.config.answerDelayMs;
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
       if (this.roll(this.config.malformedRate)) return payload.slice(0, Math.floor(payload.length / 2));
       return payload;
     });

@@ -1,7 +1,7 @@
 // Seeds the store from fixtures/demo. Idempotent: rows are keyed by the fixtures' stable ids and
 // inserted only when missing, so seeding twice adds nothing and never undoes what a
 // $sendMedication changed since (a restart with --seed demo keeps the sent state).
-import { buildDemoFixtures, type DemoPatient } from '../fixtures/demo';
+import { buildDemoFixtures, type DemoPatient, type DemoUnit } from '../fixtures/demo';
 import type { Db } from './db';
 
 export interface SeedResult {
@@ -40,6 +40,19 @@ export function seedPatients(db: Db, patients: DemoPatient[], now: Date = new Da
   return result;
 }
 
+/**
+ * Stores the units' names and organisations (migration 006). Idempotent; the residents of a unit
+ * are the patients whose `units` name it (seedPatients), not a list kept here.
+ */
+export function seedUnits(db: Db, units: readonly Pick<DemoUnit, 'id' | 'name' | 'organisation'>[], now: Date = new Date()): number {
+  const ins = db.prepare('INSERT OR IGNORE INTO units (unit_id, name, org_name, org_nr, created_at) VALUES (?, ?, ?, ?, ?)');
+  let n = 0;
+  db.transaction(() => {
+    for (const u of units) n += ins.run(u.id, u.name, u.organisation.name, u.organisation.orgNr, now.toISOString()).changes;
+  })();
+  return n;
+}
+
 /** When the demo data was first seeded into this database, or undefined. */
 export function demoSeededAt(db: Db): string | undefined {
   return (db.prepare("SELECT value FROM meta WHERE key = 'demo_seeded_at'").pluck().get() as string | undefined) ?? undefined;
@@ -53,5 +66,7 @@ export function demoSeededAt(db: Db): string | undefined {
 export function seedDemo(db: Db, now: Date = new Date()): SeedResult {
   db.prepare("INSERT OR IGNORE INTO meta (key, value, updated_at) VALUES ('demo_seeded_at', ?, ?)").run(now.toISOString(), now.toISOString());
   const base = new Date(demoSeededAt(db)!);
-  return seedPatients(db, buildDemoFixtures(base).patients, now);
+  const fixtures = buildDemoFixtures(base);
+  seedUnits(db, fixtures.units, now);
+  return seedPatients(db, fixtures.patients, now);
 }

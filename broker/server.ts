@@ -19,6 +19,7 @@ import { demoSeededAt, seedDemo } from './seed';
 import { registerSendMedication } from './send';
 import { listPllProposals, registerPllHistory } from './pll-history';
 import { listClientAudit, mergeAudit, registerClientAudit } from './audit-ingest';
+import { registerRoster } from './roster';
 
 export interface BrokerOptions {
   /** 0 = a free port chosen by the OS (default). */
@@ -276,6 +277,7 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
 
   registerSendMedication(app, db, now, faults);
   registerPllHistory(app, db, now);
+  await registerRoster(app, db, now, authRequired);
   if (opts.testRoutes && faults) registerTestRoutes(app, db, now, faults);
 
   if (opts.staticDir) {

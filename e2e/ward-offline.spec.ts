@@ -45,6 +45,8 @@ test.describe('avdelingen frakoblet', () => {
     const banner = page.getByTestId('offline-banner');
     await expect(banner).toContainText(/^Frakoblet — data fra kl\. \d{2}:\d{2}/);
     await expect(page.getByRole('button', { name: 'Last ned for frakoblet bruk' })).toBeDisabled();
+    // offline, the unit offered is the one downloaded here, named from its sealed roster
+    await expect(page.getByTestId('ward-unit-select').locator('option')).toHaveText([/^Solsiden sykehjem, avdeling 2 \(3\d beboere\)$/]);
 
     // a resident with CAVE and multidose, from the cache
     const withCave = residents.find((r) => r.criticalInfo.length > 0 && r.patient.multidose)!;

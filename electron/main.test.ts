@@ -12,7 +12,8 @@ const m = vi.hoisted(() => {
     lock: true,
     appHandlers: new Map<string, Handler>(),
     ipcHandlers: new Map<string, Handler>(),
-    windows: [] as { options: Record<string, unknown>; loadURL: ReturnType<typeof vi.fn> }[],
+    windows: [] as { options: Record<string, unknown>; loadURL: ReturnType<typeof vi.fn>; webContents: { send: ReturnType<typeof vi.fn>; url: string } }[],
+    powerHandlers: new Map<string, Handler>(),
     readyResolve: (() => undefined) as () => void,
   };
   const electron = {
@@ -29,6 +30,10 @@ const m = vi.hoisted(() => {
       exit: vi.fn(),
     },
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
+    powerMonitor: {
+      on: vi.fn((event: string, fn: Handler) => state.powerHandlers.set(event, fn)),
+      removeListener: vi.fn(),
+    },
     session: { defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() } },
     ipcMain: {
       handle: vi.fn((channel: string, fn: Handler) => state.ipcHandlers.set(channel, fn)),
@@ -42,6 +47,14 @@ const m = vi.hoisted(() => {
     BrowserWindow: class {
       static fromWebContents = vi.fn(() => null);
       loadURL = vi.fn(async () => undefined);
+      webContents = {
+        url: 'app://samstem/index.html',
+        send: vi.fn(),
+        isDestroyed: () => false,
+        getURL(this: { url: string }) {
+          return this.url;
+        },
+      };
       once = vi.fn();
       on = vi.fn();
       constructor(public options: Record<string, unknown>) {
@@ -77,6 +90,7 @@ beforeEach(() => {
   m.state.appHandlers.clear();
   m.state.ipcHandlers.clear();
   m.state.windows.length = 0;
+  m.state.powerHandlers.clear();
   m.broker.startEmbeddedBroker.mockResolvedValue({ url: BROKER_URL, port: 45678, exited: new Promise(() => undefined), stop: m.broker.stop });
 });
 afterEach(() => vi.resetModules());
@@ -139,6 +153,22 @@ describe('main process wiring', () => {
       platform: process.platform,
     });
     await expect(info({ senderFrame: { url: 'https://evil.example/', parent: null } })).rejects.toThrow(/not the Samstem app/);
+  });
+
+  it('tells the window to lock when the OS locks the screen or suspends, only after ready', async () => {
+    await import('./main');
+    expect(m.electron.powerMonitor.on).not.toHaveBeenCalled();
+    m.state.readyResolve();
+    await vi.waitFor(() => expect(m.state.powerHandlers.size).toBe(2));
+    const win = m.state.windows[0]!;
+    m.state.powerHandlers.get('lock-screen')!();
+    expect(win.webContents.send).toHaveBeenCalledWith('session:os-lock', { reason: 'lock-screen' });
+    m.state.powerHandlers.get('suspend')!();
+    expect(win.webContents.send).toHaveBeenLastCalledWith('session:os-lock', { reason: 'suspend' });
+    // A window that has navigated away from the app gets nothing.
+    win.webContents.url = 'https://evil.example/';
+    m.state.powerHandlers.get('lock-screen')!();
+    expect(win.webContents.send).toHaveBeenCalledTimes(2);
   });
 
   it('blocks navigation, new windows and webviews in every web contents', async () => {

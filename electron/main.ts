@@ -4,12 +4,13 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, powerMonitor, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import { APP_SCHEME } from '../shared/ipc';
 import { createAppProtocolHandler } from './app-protocol';
 import { fromChildProcess, fromUtilityProcess, startEmbeddedBroker, type BrokerSpawner, type EmbeddedBroker } from './broker-host';
 import { registerIpcHandlers } from './ipc';
 import { buildMenuTemplate } from './menu';
+import { forwardOsLock } from './os-lock';
 import { bundlePaths, userDataPaths } from './paths';
 import { printToPdf } from './print';
 import {
@@ -136,6 +137,13 @@ async function onReady(): Promise<void> {
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ platform: process.platform, isDev: !app.isPackaged, appName: 'Samstem' })));
   mainWindow = createWindow();
+  // The OS locks the screen or sleeps: the window hides patient data at once (issue 7).
+  // powerMonitor is usable only after ready.
+  forwardOsLock(
+    powerMonitor,
+    () => (mainWindow ? [mainWindow.webContents] : []),
+    (err) => console.error('Samstem: kunne ikke låse vinduet ved skjermlås', err),
+  );
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -15,8 +15,9 @@ export function createMainWindow(preload: string): BrowserWindow {
     backgroundColor: '#ffffff',
     webPreferences: {
       // Reviewed: preload.ts exposes only createBridge() — three ipcRenderer.invoke wrappers over
-      // the allow-listed channels, never ipcRenderer itself (bridge.test.ts, preload.test.ts).
-      preload, // eng-disable PRELOAD_JS_CHECK -- reviewed: preload exposes three allow-listed invoke wrappers only
+      // the allow-listed channels and one listener on the allow-listed main → page event
+      // (session:os-lock) that passes the parsed payload only; never ipcRenderer itself (bridge.test.ts).
+      preload, // eng-disable PRELOAD_JS_CHECK -- reviewed: preload exposes three allow-listed invoke wrappers and one allow-listed event listener only
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

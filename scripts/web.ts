@@ -34,10 +34,13 @@ if (!process.argv.includes('--no-build') || !existsSync(path.join(staticDir, 'in
 }
 mkdirSync(path.dirname(dbFile), { recursive: true });
 
-const broker = await startBroker({ port, host: '127.0.0.1', dbFile, seed: 'demo', staticDir, logger: process.argv.includes('--log') });
+// Test flag for the e2e journeys only: POST /test/faults and /test/actors (never on by default).
+const testRoutes = process.argv.includes('--test-routes');
+const broker = await startBroker({ port, host: '127.0.0.1', dbFile, seed: 'demo', staticDir, logger: process.argv.includes('--log'), ...(testRoutes ? { testRoutes: true } : {}) });
 // The e2e harness reads this exact line to find the URL.
 console.log(`Samstem web: ${broker.url}/`);
 console.log(`Mock-RF (SFM Basis API): ${broker.url}/fhir  ·  database: ${dbFile}`);
+if (testRoutes) console.log('TESTMODUS: testruter (/test/actors, /test/faults) er slått på. Bare for automatiske tester.');
 console.log('Stopp med Ctrl+C.');
 
 const stop = async () => {

@@ -22,6 +22,38 @@ export function isIpcChannel(value: unknown): value is IpcChannel {
   return typeof value === 'string' && (ALLOWED_IPC_CHANNELS as readonly string[]).includes(value);
 }
 
+/**
+ * One-way messages main pushes to the page (main → renderer only; the page cannot send on them).
+ * The preload listens on exactly these and hands the page the parsed payload, never the IPC event
+ * (which carries ipcRenderer).
+ */
+export const IPC_EVENTS = {
+  /** The OS locked the screen or is going to sleep: lock Samstem at once (issue 7). */
+  osLock: 'session:os-lock',
+} as const;
+
+export type IpcEventChannel = (typeof IPC_EVENTS)[keyof typeof IPC_EVENTS];
+
+export const ALLOWED_IPC_EVENTS: readonly IpcEventChannel[] = Object.values(IPC_EVENTS);
+
+export function isIpcEventChannel(value: unknown): value is IpcEventChannel {
+  return typeof value === 'string' && (ALLOWED_IPC_EVENTS as readonly string[]).includes(value);
+}
+
+/** Why the OS lock fired: Electron powerMonitor's 'lock-screen' or 'suspend'. */
+export type OsLockReason = 'lock-screen' | 'suspend';
+
+export interface OsLockEvent {
+  reason: OsLockReason;
+}
+
+/** Validates the payload of `session:os-lock`; null for anything else. */
+export function parseOsLockEvent(value: unknown): OsLockEvent | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const reason = (value as { reason?: unknown }).reason;
+  return reason === 'lock-screen' || reason === 'suspend' ? { reason } : null;
+}
+
 export interface AppInfo {
   /** Base URL of the embedded broker, e.g. `http://127.0.0.1:49152` (no trailing slash). */
   brokerUrl: string;
@@ -106,6 +138,11 @@ export interface SamstemBridge {
   getStorageKey(): Promise<StorageKey>;
   /** Prints the current window to PDF and asks the user where to save it. */
   printToPdf(request?: PrintPdfRequest): Promise<PrintPdfResult>;
+  /**
+   * Calls `listener` each time the OS locks the screen or suspends (main's powerMonitor). Returns
+   * the unsubscribe function.
+   */
+  onOsLock(listener: (event: OsLockEvent) => void): () => void;
 }
 
 declare global {

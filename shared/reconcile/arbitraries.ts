@@ -16,13 +16,17 @@ const treatmentArb = fc.record({
   headStatus: fc.constantFrom('E', 'E', 'E', 'E', 'U', 'R', 'T', 'F'),
   expiresIn: fc.constantFrom(-100, -5, 12, 200, 300),
   inPll: fc.boolean(),
-  pllStopped: fc.constantFrom(0, 0, 0, 30, 120),
+  /** Days since the PLL stop; negative = a planned stop that many days ahead (in use until then). */
+  pllStopped: fc.constantFrom(0, 0, 0, 30, 120, -14),
   pllDose: fc.constantFrom('same', 'same', 'other'),
   local: fc.constantFrom('none', 'resept', 'lib', 'old', 'unlinked', 'resept'),
-  localStopped: fc.constantFrom(0, 0, 0, 0, 20, 150),
+  /** Days since the local stop; negative = a planned stop ahead. */
+  localStopped: fc.constantFrom(0, 0, 0, 0, 20, 150, -14, -40),
   localDose: fc.constantFrom('same', 'same', 'same', 'other'),
   dispensings: fc.integer({ min: 0, max: 2 }),
   dispLinked: fc.boolean(),
+  /** A linked dispensing of another drug than the prescribed one (the pharmacy's "valgt annen vare"), recent or years old. */
+  dispOther: fc.constantFrom('none', 'none', 'none', 'recent', 'old'),
   /** The PLL entry points to the head, to a prescription RF did not return, or to the oldest link. */
   pllRx: fc.constantFrom('head', 'head', 'head', 'gone', 'old'),
   /** The local line has another prescriber / expiry than RF. */
@@ -94,6 +98,10 @@ export function buildSources(specs: TreatmentSpec[], hasPll: boolean, cave: Crit
           ...(s.localStopped ? { discontinued: { at: addDays(TODAY, -s.localStopped) + 'T10:00:00Z', reason: 'A' } } : {}),
         }),
       );
+    }
+    if (s.dispOther !== 'none' && headId) {
+      const other = MED_KEYS[(MED_KEYS.indexOf(s.med) + 7) % MED_KEYS.length]!;
+      dispensings.push(mkDisp({ id: `x${i}`, medicine: other, reseptId: headId, substituted: true, dispensedAt: addDays(TODAY, s.dispOther === 'recent' ? -15 : -900) + 'T12:00:00Z' }));
     }
     for (let k = 0; k < s.dispensings; k++) {
       dispensings.push(

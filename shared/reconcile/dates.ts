@@ -40,3 +40,23 @@ export function norDate(date: IsoDate | IsoDateTime | undefined): string {
   const [y, m, d] = isoDateOf(date).split('-');
   return `${d}.${m}.${y}`;
 }
+
+/**
+ * A stop (seponering) takes effect from the start of its Norwegian calendar day (Europe/Oslo):
+ * an entry stopped "01.01.2024" is in use through 31.12.2023 and stopped on 01.01.2024 and after.
+ * A stop date after `today` is a planned end of treatment (e.g. a course "i 34 dager"): the
+ * medicine is in use until then. An entry without a stop is in use.
+ */
+export function isStopped(stop: { at: IsoDateTime } | undefined, today: IsoDate): boolean {
+  return !!stop && isoDateOf(stop.at) <= today;
+}
+
+/** The stop is planned: it has a date after `today`. */
+export function isPlannedStop(stop: { at: IsoDateTime } | undefined, today: IsoDate): stop is { at: IsoDateTime } {
+  return !!stop && isoDateOf(stop.at) > today;
+}
+
+/** "om 1 dag", "om 22 dager". */
+export function inDays(n: number): string {
+  return n === 1 ? 'om 1 dag' : `om ${n} dager`;
+}

@@ -13,7 +13,7 @@ import type {
   RecallReason,
   Use,
 } from '../model';
-import { daysBetween, isoDateOf, oneYearFrom } from './dates';
+import { daysBetween, isoDateOf, isPlannedStop, isStopped, oneYearFrom } from './dates';
 import type { Blocker, PlannedRecall, SendPlan } from './plan';
 import { chainHead, DISCONTINUED_RETENTION_DAYS, isNonPllPrescription, isValidPrescription } from './reconcile';
 import type { ReconcileRow } from './types';
@@ -135,10 +135,11 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
   };
   const activePll = (row: ReconcileRow) =>
     row.items.pll
-      .filter((p) => !p.discontinued)
+      // A planned stop (date after today) is still a current entry: kept, changed or stopped now like any other.
+      .filter((p) => !isStopped(p.discontinued, today))
       .map((p) => pll.get(p.libId) ?? p)
       .sort((a, b) => (a.lastChanged < b.lastChanged ? 1 : a.lastChanged > b.lastChanged ? -1 : 0));
-  const activeLocals = (row: ReconcileRow) => row.items.local.filter((l) => !l.discontinued).map((l) => local.get(l.id) ?? l);
+  const activeLocals = (row: ReconcileRow) => row.items.local.filter((l) => !isStopped(l.discontinued, today)).map((l) => local.get(l.id) ?? l);
   const nationalContent = (row: ReconcileRow): Content | undefined => {
     const head = chainHead(row.items.prescriptions);
     const pA = activePll(row)[0];
@@ -146,7 +147,8 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
     if (!src) return undefined;
     return {
       medicine: src.medicine,
-      dosage: src.dosage,
+      // The row's national dose (PLL's, without structured doses PLL's text has left behind).
+      dosage: pA && row.nationalDosage ? row.nationalDosage : src.dosage,
       use: src.use,
       ...(src.purpose ? { purpose: src.purpose } : {}),
       ...((head?.expiresOn ?? pA?.expiresOn) ? { expiresOn: head?.expiresOn ?? pA?.expiresOn } : {}),
@@ -165,6 +167,9 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
   const alignLocal = (row: ReconcileRow, c: Content, link: { reseptId?: string; chain: string[]; libId?: string; rfStatus?: LocalListEntry['rfStatus'] }) => {
     const targets = activeLocals(row);
     const previous = link.chain.filter((id) => id !== link.reseptId);
+    // The local lines follow their PLL entry's planned end of treatment (set, changed or none).
+    const entry = link.libId ? pll.get(link.libId) : undefined;
+    const planned = entry?.discontinued;
     const patch = {
       medicine: c.medicine,
       dosage: c.dosage,
@@ -176,6 +181,7 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
       ...(c.expiresOn ? { expiresOn: c.expiresOn } : {}),
       ...(c.prescriber ? { prescriber: c.prescriber } : {}),
       ...(link.rfStatus ? { rfStatus: link.rfStatus } : {}),
+      ...(isPlannedStop(planned, today) ? { discontinued: { at: planned.at, ...(planned.reason ? { reason: planned.reason } : {}), ...(planned.note ? { note: planned.note } : {}) } } : {}),
       updatedAt: nowIso,
     };
     if (targets.length === 0) {
@@ -183,7 +189,11 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
       local.set(id, { id, patientId, startedOn: today, ...(c.itemGroup ? { itemGroup: c.itemGroup } : {}), ...(row.nonPll ? { category: categoryOf(c) } : {}), ...patch });
       return;
     }
-    for (const t of targets) local.set(t.id, { ...t, ...patch });
+    for (const t of targets) {
+      const next: LocalListEntry = { ...t, ...patch };
+      if (entry && !isPlannedStop(planned, today)) delete next.discontinued;
+      local.set(t.id, next);
+    }
   };
   const stopLocal = (row: ReconcileRow, reason: string, note: string | undefined, rfStatus?: LocalListEntry['rfStatus']) => {
     // Link a weakly matched line to the national identifiers, so the next read matches it for sure.
@@ -208,8 +218,11 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
     if (!pllOn || !isPllItem(row)) return activePll(row)[0]?.libId;
     const existing = activePll(row)[0];
     if (existing && !changed) return existing.libId;
+    // A new entry takes over the local line's planned end of treatment.
+    const localPlanned = existing ? undefined : activeLocals(row).find((l) => isPlannedStop(l.discontinued, today))?.discontinued;
     const entry: PllEntry = {
       ...(existing ?? { libId: ctx.newId(), startedOn: today }),
+      ...(localPlanned ? { discontinued: { ...localPlanned, by: sender } } : {}),
       ...(reseptId ? { reseptId } : {}),
       type: reseptId ? 'E' : 'U',
       lastChanged: nowIso,
@@ -405,7 +418,7 @@ export function decide(rows: ReconcileRow[], decisions: Decision[], ctx: DecideC
 
   // Discontinued entries leave the PLL after the retention period (unless changed now).
   for (const [libId, e] of [...pll.entries()]) {
-    if (e.discontinued && !touchedLib.has(libId) && daysBetween(e.discontinued.at, today) > DISCONTINUED_RETENTION_DAYS) pll.delete(libId);
+    if (isStopped(e.discontinued, today) && !touchedLib.has(libId) && daysBetween(e.discontinued!.at, today) > DISCONTINUED_RETENTION_DAYS) pll.delete(libId);
   }
   const pllList = [...pll.values()];
   const sendPll = hasPll || (pllOn && pllList.length > 0);

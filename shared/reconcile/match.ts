@@ -6,6 +6,7 @@
 // two prescriptions (two brands of one PPI stay two rows, so the duplicate check can see them).
 import type { Dispensing, LocalListEntry, MedicineRef, PllEntry, Prescription } from '../model';
 import { atcStrengthFormKey, normName } from './compare';
+import { isStopped } from './dates';
 import type { MatchKey, RowItems } from './types';
 import { MATCH_KEYS } from './types';
 
@@ -60,14 +61,17 @@ const medKeys = (m: MedicineRef) => ({
   atc: m.atc ? m.atc.toUpperCase() : undefined,
 });
 
-const isActiveLocal = (l: LocalListEntry) => !l.discontinued;
 
 export function matchItems(
   local: LocalListEntry[],
   pll: PllEntry[],
   prescriptions: Prescription[],
   dispensings: Dispensing[],
+  /** The comparison date: a stop date after it is a planned stop, and the entry is still current. Absent: every stop counts. */
+  today?: string,
 ): MatchedGroup[] {
+  const stopped = (stop: { at: string } | undefined) => (today === undefined ? !!stop : isStopped(stop, today));
+  const isActiveLocal = (l: LocalListEntry) => !stopped(l.discontinued);
   // Canonical node order: by kind, then by identifier, so the result never depends on input order.
   const nodes: Node[] = [
     ...local.map((item) => ({ kind: 'local' as const, key: `L:${item.id}`, item })),
@@ -111,7 +115,7 @@ export function matchItems(
   const isActive = (c: Component) =>
     c.nodes.some((i) => {
       const n = nodes[i]!;
-      return n.kind === 'local' ? isActiveLocal(n.item) : n.kind === 'pll' ? !n.item.discontinued : n.item.status === 'E' || n.item.status === 'U';
+      return n.kind === 'local' ? isActiveLocal(n.item) : n.kind === 'pll' ? !stopped(n.item.discontinued) : n.item.status === 'E' || n.item.status === 'U';
     });
   for (const level of levels) {
     const comps = components(nodes, uf);
@@ -163,7 +167,7 @@ export function matchItems(
       if (k.asf) keys.asf.add(k.asf);
       if (k.atc) keys.atc.add(k.atc);
     }
-    const active = g.items.local.some(isActiveLocal) || g.items.pll.some((p) => !p.discontinued) || g.items.prescriptions.some((p) => p.status === 'E' || p.status === 'U');
+    const active = g.items.local.some(isActiveLocal) || g.items.pll.some((p) => !stopped(p.discontinued)) || g.items.prescriptions.some((p) => p.status === 'E' || p.status === 'U');
     return { keys, active };
   });
   const loose = new Map<string, Dispensing[]>();

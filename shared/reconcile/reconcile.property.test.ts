@@ -7,7 +7,8 @@ import { decide, type Decision } from './decide';
 import { reconcile } from './reconcile';
 import { counterIds, GP, mkCatalogue } from './testkit';
 import { DISCONTINUED_RETENTION_DAYS } from './reconcile';
-import { daysBetween } from './dates';
+import { daysBetween, isoDateOf, isPlannedStop } from './dates';
+import { therapeuticClassOf } from './drugclass';
 
 const catalogue = mkCatalogue(NOW);
 const run = (s: GeneratedSources) => reconcile({ patient: s.read.patient, local: s.local, read: s.read }, catalogue, NOW);
@@ -138,5 +139,88 @@ describe('reconcile properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('never lets a stale dispensing of another drug change the safety checks', () => {
+    const checks = (f: ReturnType<typeof run>['findings']) => f.filter((x) => x.kind === 'interaction' || x.kind === 'allergy' || x.kind === 'duplicate');
+    fc.assert(
+      fc.property(sourcesArb, (s) => {
+        const res = run(s);
+        const stale = new Set(res.rows.flatMap((r) => (r.otherDrugDispensings ?? []).filter((d) => !d.current).map((d) => d.dispensingId)));
+        fc.pre(stale.size > 0);
+        const without = run({ ...s, read: { ...s.read, dispensings: s.read.dispensings.filter((d) => !stale.has(d.id)) } });
+        expect(checks(res.findings)).toEqual(checks(without.findings));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps another drug dispensed on a prescription out of the row and reports it once', () => {
+    fc.assert(
+      fc.property(sourcesArb, (s) => {
+        const res = run(s);
+        for (const r of res.rows) {
+          for (const d of r.otherDrugDispensings ?? []) {
+            if (d.atc) expect(r.atcs).not.toContain(d.atc);
+            const own = res.findings.filter((f) => f.kind === 'dispensing' && f.details?.dispensingId === d.dispensingId);
+            expect(own.map((f) => f.rows)).toEqual([[r.id]]);
+            expect(own[0]!.severity).toBe(d.current ? 'medium' : 'info');
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('flags every pair of different drugs of one therapeutic class in use, with both rows', () => {
+    fc.assert(
+      fc.property(sourcesArb, (s) => {
+        const res = run(s);
+        const inUse = res.rows.filter((r) => r.active && !r.nonPll && r.status !== 'dispensed-not-listed' && r.atc?.length === 7);
+        const dups = res.findings.filter((f) => f.kind === 'duplicate');
+        for (const a of inUse) {
+          for (const b of inUse) {
+            if (a.id >= b.id || a.atc === b.atc || therapeuticClassOf(a.atc!)?.key !== therapeuticClassOf(b.atc!)?.key) continue;
+            expect(dups.some((f) => f.rows.includes(a.id) && f.rows.includes(b.id)), `${a.name} + ${b.name}`).toBe(true);
+          }
+        }
+        for (const f of dups) {
+          expect(new Set(f.rows).size).toBe(f.rows.length);
+          expect(f.rows.length).toBeGreaterThanOrEqual(2);
+          if (f.details?.group) expect(new Set(f.atc).size).toBeGreaterThanOrEqual(2);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a planned stop (date after today) keeps the treatment in use and in the checks, exactly as without the stop', () => {
+    const today = isoDateOf(NOW);
+    const unplanned = (s: GeneratedSources): GeneratedSources => {
+      const drop = <T extends { discontinued?: { at: string } }>(x: T): T => {
+        if (!isPlannedStop(x.discontinued, today)) return x;
+        const { discontinued: _stop, ...rest } = x;
+        return rest as T;
+      };
+      return { read: { ...s.read, pll: s.read.pll.map(drop) }, local: s.local.map(drop) };
+    };
+    // Expiry findings may differ on purpose: a course ending before the prescription expires needs no renewal.
+    const checks = (r: ReturnType<typeof run>) => r.findings.filter((f) => f.kind !== 'expiry').map((f) => `${f.id} ${f.severity} ${f.rows.join('+')} ${f.message}`);
+    let planned = 0;
+    fc.assert(
+      fc.property(sourcesArb, (s) => {
+        const plain = unplanned(s);
+        if (plain.read.pll.every((e, i) => e === s.read.pll[i]) && plain.local.every((l, i) => l === s.local[i])) return;
+        planned++;
+        const a = run(s);
+        const b = run(plain);
+        const inUse = (r: ReturnType<typeof run>) => r.rows.map((x) => `${x.id} ${x.active}`).sort();
+        expect(inUse(a)).toEqual(inUse(b));
+        expect(checks(a)).toEqual(checks(b));
+        for (const r of a.rows) if (r.plannedStopOn) expect(r.active && r.plannedStopOn > today).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    expect(planned).toBeGreaterThan(20);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CriticalInfo } from '../model';
+import type { CatalogueInteraction, CriticalInfo } from '../model';
 import { applyPlan } from './apply';
 import { decide } from './decide';
 import { allergyMatch } from './findings';
@@ -171,5 +171,135 @@ describe('differences', () => {
     expect(reconcile({ patient: read.patient, local, read }, cat, NOW).rows.map((r) => [r.status, r.differences.length])).toEqual([['in-sync', 0]]);
     const other = [mkLocal({ id: 'L', reseptId: 'R', medicine: { ...MEDS['levaxin-50'], strength: '100 µg' } })];
     expect(reconcile({ patient: read.patient, local: other, read }, cat, NOW).rows[0]!.differences).toEqual([{ field: 'strength', label: 'Styrke', local: '100 µg', national: '50 mikrog' }]);
+  });
+});
+
+describe('local-acting medicines and FEST interactions', () => {
+  const systemicOnly: CatalogueInteraction = {
+    id: 'IA_SYSTEMIC_ONLY',
+    substanceGroups: [
+      // FEST names the eye drop's ATC code here, but its condition limits the interaction to systemic use.
+      { atc: ['H02AB06', 'S01CA01'], substances: ['prednisolon', 'deksametason'] },
+      { atc: ['M01AE01'], substances: ['ibuprofen'] },
+    ],
+    relevance: 'avoid',
+    consequence: 'Økt risiko for magesår',
+    situation: 'Gjelder ved systemisk bruk av kortikosteroider.',
+  };
+  const run = (interactions: CatalogueInteraction[] = [systemicOnly]) =>
+    reconcile(
+      {
+        patient: mkRead().patient,
+        local: [],
+        read: mkRead({
+          prescriptions: [mkRx({ reseptId: 'R-MAX', medicine: 'maxitrol-oyedr' }), mkRx({ reseptId: 'R-IBUX', medicine: 'ibux-400' }), mkRx({ reseptId: 'R-PRED', medicine: 'prednisolon-5' })],
+        }),
+      },
+      mkCatalogue(NOW, 10, interactions),
+      NOW,
+    ).findings.filter((f) => f.kind === 'interaction');
+
+  it("follows FEST's Situasjonskriterium: systemic use only → the eye drop gets a low finding quoting FEST, the tablet keeps its severity", () => {
+    const f = run();
+    const eye = f.find((x) => x.rows.includes('rx:R-MAX'))!;
+    const tab = f.find((x) => x.rows.includes('rx:R-PRED'))!;
+    expect(eye.severity).toBe('low');
+    expect(eye.message).toContain('FEST: «Gjelder ved systemisk bruk av kortikosteroider.»');
+    expect(eye.message).toMatch(/^Lokal bruk – FEST «Bør unngås» gjelder systemisk bruk: Ibux tab 400 mg \+ Maxitrol øyedr, susp – /);
+    expect(tab.severity).toBe('high');
+    expect(tab.message).toMatch(/^Bør unngås: /);
+  });
+
+  it('keeps full severity when FEST names the eye drop and sets no such condition', () => {
+    const { situation: _s, ...plain } = systemicOnly;
+    const eye = run([plain]).find((x) => x.rows.includes('rx:R-MAX'))!;
+    expect(eye.severity).toBe('high');
+  });
+
+  it('downgrades a substance-name-only match of the eye drop, and never drops it', () => {
+    const { situation: _s, ...plain } = systemicOnly;
+    const byName: CatalogueInteraction = { ...plain, substanceGroups: [{ atc: ['H02AB06', 'H02AB02'], substances: ['prednisolon', 'deksametason'] }, systemicOnly.substanceGroups[1]!] };
+    const eye = run([byName]).find((x) => x.rows.includes('rx:R-MAX'))!;
+    expect(eye.severity).toBe('low');
+    expect(eye.message).toContain('FEST oppgir interaksjonen for systemiske legemidler (ATC H02AB02, H02AB06), ikke for denne formen');
+  });
+});
+
+describe('therapeutic duplication by class', () => {
+  const run = (rx: Parameters<typeof mkRx>[0][]) =>
+    reconcile({ patient: mkRead().patient, local: [], read: mkRead({ prescriptions: rx.map(mkRx) }) }, cat, NOW).findings.filter((f) => f.kind === 'duplicate');
+  const cream = (name: string, atc: string, sub: string) => ({ name, atc, form: 'Krem', substances: [sub], kind: 'brand' as const });
+
+  it('flags two statins with both names and the class, whatever order RF gives them in', () => {
+    const a = run([{ reseptId: 'R1', medicine: 'simvastatin-20' }, { reseptId: 'R2', medicine: 'atorvastatin-40' }]);
+    const b = run([{ reseptId: 'R2', medicine: 'atorvastatin-40' }, { reseptId: 'R1', medicine: 'simvastatin-20' }]);
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(1);
+    expect(a[0]!.severity).toBe('medium');
+    expect(a[0]!.message).toBe('Mulig dobbeltbehandling (samme legemiddelgruppe: statiner, ATC C10AA): Atorvastatin tab 40 mg og Simvastatin tab 20 mg.');
+  });
+
+  it('gives one finding for two rows of one drug, not a class finding on top', () => {
+    const f = run([{ reseptId: 'R1', medicine: 'simvastatin-20' }, { reseptId: 'R2', medicine: 'simvastatin-40' }]);
+    expect(f.map((x) => x.message)).toEqual(['Mulig dobbeltbehandling (ATC C10AA01): Simvastatin tab 20 mg og Simvastatin tab 40 mg.']);
+  });
+
+  it('flags warfarin left on after a switch to apixaban (oral anticoagulants across ATC level 4)', () => {
+    const f = run([{ reseptId: 'R1', medicine: 'marevan-2.5' }, { reseptId: 'R2', medicine: 'eliquis-5' }]);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.message).toContain('orale antikoagulantia');
+    expect(f[0]!.severity).toBe('medium');
+  });
+
+  it('keeps two steroid creams low: both local, maybe on different parts of the body', () => {
+    const f = run([
+      { reseptId: 'R1', medicine: cream('Betnovat krem 0,1 %', 'D07AC01', 'betametason') },
+      { reseptId: 'R2', medicine: cream('Elocon krem 0,1 %', 'D07AC13', 'mometason') },
+    ]);
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('low');
+    expect(f[0]!.message).toContain('begge er til lokal bruk (på huden)');
+  });
+
+  it('sees a statin inside a combination product, and a depot opioid with a fast one as possibly intended', () => {
+    const inegy = { name: 'Inegy tab 10 mg/40 mg', atc: 'C10BA02', form: 'Tablett', substances: ['ezetimib', 'simvastatin'], kind: 'brand' as const };
+    const statins = run([{ reseptId: 'R1', medicine: 'atorvastatin-40' }, { reseptId: 'R2', medicine: inegy }]);
+    expect(statins.map((f) => [f.severity, f.message])).toEqual([
+      ['medium', 'Mulig dobbeltbehandling (samme legemiddelgruppe: statiner, også i kombinasjonspreparater, ATC C10AA/C10BA/C10BX): Atorvastatin tab 40 mg og Inegy tab 10 mg/40 mg.'],
+    ]);
+    const opioid = (name: string, atc: string, form: string, sub: string) => ({ name, atc, form, substances: [sub], kind: 'brand' as const });
+    const opioids = run([
+      { reseptId: 'R1', medicine: opioid('Dolcontin depottab 30 mg', 'N02AA01', 'Depottablett', 'morfin') },
+      { reseptId: 'R2', medicine: opioid('OxyNorm kaps 5 mg', 'N02AA05', 'Kapsel', 'oksykodon') },
+    ]);
+    expect(opioids).toHaveLength(1);
+    expect(opioids[0]!.severity).toBe('low');
+    expect(opioids[0]!.message).toContain('langtidsvirkende opioid (depot) + hurtigvirkende opioid');
+  });
+
+  it('gives no finding for short- and long-acting insulin', () => {
+    expect(run([{ reseptId: 'R1', medicine: 'novorapid' }, { reseptId: 'R2', medicine: 'lantus' }])).toEqual([]);
+  });
+});
+
+describe('another drug dispensed on a prescription', () => {
+  it('checks it against the prescribed drug of the same row while it may be in use', () => {
+    const read = mkRead({
+      prescriptions: [mkRx({ reseptId: 'R-WAR', medicine: 'marevan-2.5' })],
+      dispensings: [mkDisp({ id: 'D1', reseptId: 'R-WAR', medicine: 'ibux-400', dispensedAt: '2026-11-16T10:00:00Z' })],
+    });
+    const res = reconcile({ patient: read.patient, local: [], read }, cat, NOW);
+    expect(res.rows).toHaveLength(1);
+    const row = res.rows[0]!;
+    expect(row.substances).toEqual(['warfarin']);
+    const ia = res.findings.filter((f) => f.kind === 'interaction');
+    expect(ia.map((f) => [f.severity, f.rows])).toEqual([['high', [row.id]]]);
+    expect(ia[0]!.message).toBe(
+      'Bør unngås: Marevan tab 2,5 mg + Ibux tab 400 mg (utlevert 16.11.2026 på resepten for Marevan tab 2,5 mg) – Økt blødningsrisiko',
+    );
+    // 91 days later it no longer counts, but the anomaly is still shown.
+    const later = reconcile({ patient: read.patient, local: [], read }, cat, new Date('2027-02-15T09:00:00Z'));
+    expect(later.findings.filter((f) => f.kind === 'interaction')).toEqual([]);
+    expect(later.findings.filter((f) => f.kind === 'dispensing').map((f) => f.severity)).toEqual(['info']);
   });
 });

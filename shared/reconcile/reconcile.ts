@@ -1,9 +1,10 @@
-import type { LocalListEntry, MedicineRef, PllEntry, Prescription } from '../model';
+import type { Dispensing, Dosage, LocalListEntry, MedicineRef, PllEntry, Prescription } from '../model';
+import { normalizeDosageText } from '../dosage';
 import { describeDosage, sameDosage, sameForm, sameStrength, USE_LABEL } from './compare';
-import { daysBetween, isoDateOf, norDate } from './dates';
-import { computeFindings } from './findings';
+import { daysBetween, inDays, isoDateOf, isPlannedStop, isStopped, norDate } from './dates';
+import { computeFindings, RECENT_DISPENSING_DAYS } from './findings';
 import { cmp, matchItems, type MatchedGroup } from './match';
-import type { Difference, ReconcileInput, ReconcileResult, ReconcileRow, RowStatus, SafetyCatalogue, Source } from './types';
+import type { Difference, OtherDrugDispensing, ReconcileInput, ReconcileResult, ReconcileRow, RowStatus, SafetyCatalogue, Source } from './types';
 import { ROW_GROUPS, ROW_STATUSES, STATUS_GROUP, STATUS_LABEL } from './types';
 
 /** A prescription "expires soon" when it has this many days or fewer left. */
@@ -21,10 +22,11 @@ export function reconcile(input: ReconcileInput, catalogue: SafetyCatalogue | nu
   const { read } = input;
   const today = isoDateOf(now);
   const hasPll = read.pll.length > 0 || !!read.pllMessageId;
-  const groups = matchItems(input.local, read.pll, read.prescriptions, read.dispensings);
+  const groups = matchItems(input.local, read.pll, read.prescriptions, read.dispensings, today);
+  const ctx: Ctx = { today, hasPll, catalogue, facts: new Map() };
   const used = new Set<string>();
   const rows = groups
-    .map((g) => buildRow(g, { today, hasPll, catalogue }))
+    .map((g) => buildRow(g, ctx))
     .sort((a, b) => cmp(a.id, b.id))
     .map((r) => {
       // Ids are unique by construction (different rows share no identifier); guard anyway.
@@ -67,9 +69,12 @@ export const isNonPllLocal = (l: LocalListEntry) =>
 const isVaccineAtc = (m: MedicineRef) => !!m.atc && m.atc.toUpperCase().startsWith('J07');
 export const isNonPllPrescription = (p: Prescription) => p.use === '4' || p.itemGroup === 'A' || isVaccineAtc(p.medicine);
 
-/** Valid = can be dispensed today: E or U, not recalled, not expired. */
+/**
+ * Valid = can be dispensed today: E or U, not recalled, not expired. The expiry date (utløpsdato)
+ * is the last day it can be dispensed, as a Norwegian calendar date: valid through that day.
+ */
 export function isValidPrescription(p: Prescription, today: string): boolean {
-  return (p.status === 'E' || p.status === 'U') && !p.recall && p.expiresOn >= today;
+  return (p.status === 'E' || p.status === 'U') && !p.recall && isoDateOf(p.expiresOn) >= today;
 }
 export const isRecalled = (p: Prescription) => p.status === 'T' || !!p.recall;
 
@@ -105,6 +110,8 @@ interface Ctx {
   today: string;
   hasPll: boolean;
   catalogue: SafetyCatalogue | null;
+  /** Catalogue facts per medicine (ATC, FEST id, substances), cached for one reconcile() call. */
+  facts: Map<string, DrugFacts>;
 }
 
 interface NationalRef {
@@ -118,10 +125,11 @@ interface NationalRef {
 function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
   const { items } = g;
   const { today } = ctx;
-  const localActive = items.local.filter((l) => !l.discontinued);
-  const localStopped = items.local.filter((l) => !!l.discontinued);
-  const pllActive = items.pll.filter((p) => !p.discontinued);
-  const pllStopped = items.pll.filter((p) => !!p.discontinued);
+  // A stop date after today is a planned end of treatment: the entry is in use until that day.
+  const localActive = items.local.filter((l) => !isStopped(l.discontinued, today));
+  const localStopped = items.local.filter((l) => isStopped(l.discontinued, today));
+  const pllActive = items.pll.filter((p) => !isStopped(p.discontinued, today));
+  const pllStopped = items.pll.filter((p) => isStopped(p.discontinued, today));
   const head = chainHead(items.prescriptions);
   const headValid = !!head && isValidPrescription(head, today);
   const headRecalled = !!head && isRecalled(head);
@@ -131,27 +139,29 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
   const nonPll = items.local.some(isNonPllLocal) || items.prescriptions.some(isNonPllPrescription);
   const reseptIds = chainOf(items);
 
-  const national: NationalRef | undefined = latestPll(pllActive)
-    ? { ...latestPll(pllActive)!, expiresOn: head?.expiresOn ?? latestPll(pllActive)!.expiresOn }
-    : head ?? P;
+  // The active PLL entry must point at a valid prescription: not one RF did not return, and not an
+  // older, recalled or expired link of the chain when a newer valid one exists.
+  const pCur = latestPll(pllActive);
+  const pRx = pCur?.reseptId ? items.prescriptions.find((p) => p.reseptId === pCur.reseptId) : undefined;
+  // PLL is the national list: its current entry's dose is the national dose, even when the
+  // prescription (M1) behind it still has the old one (another doctor changed PLL only).
+  const rxOfEntry = pRx ?? head;
+  const pllDose = pCur ? pllDosage(pCur, rxOfEntry) : undefined;
+  const national: NationalRef | undefined = pCur ? { ...pCur, dosage: pllDose!, expiresOn: head?.expiresOn ?? pCur.expiresOn } : (head ?? P);
 
   const differences: Difference[] = L && national ? compareFields(L, national) : [];
   const major = differences.some((d) => d.field === 'dose' || d.field === 'strength' || d.field === 'form' || d.field === 'use');
   const notes: string[] = [];
 
-  // The latest date the treatment was stopped anywhere (PLL, local, recall "Seponering").
+  // The latest date the treatment was stopped anywhere (PLL, local, recall "Seponering"); planned stops are not yet stops.
   const stopDates = [
     ...pllStopped.map((p) => p.discontinued!.at),
     ...localStopped.map((l) => l.discontinued!.at),
-    ...items.prescriptions.filter((p) => p.recall?.reason === '2' && p.recall.at).map((p) => p.recall!.at!),
+    ...items.prescriptions.filter((p) => p.recall?.reason === '2' && isStopped(p.recall.at ? { at: p.recall.at } : undefined, today)).map((p) => p.recall!.at!),
   ].sort();
   const discontinuedAt = stopDates[stopDates.length - 1];
 
   let status: RowStatus;
-  // The active PLL entry must point at a valid prescription: not one RF did not return, and not an
-  // older, recalled or expired link of the chain when a newer valid one exists.
-  const pCur = latestPll(pllActive);
-  const pRx = pCur?.reseptId ? items.prescriptions.find((p) => p.reseptId === pCur.reseptId) : undefined;
   const pllEntryWithoutValidRx =
     !!pCur &&
     pCur.type === 'E' &&
@@ -183,7 +193,7 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
     } else if (ctx.hasPll && pllActive.length === 0 && headValid && !nonPll) {
       status = 'prescription-without-pll-entry';
       notes.push('Gyldig resept som ikke er ført i pasientens legemiddelliste.');
-    } else if (headValid && !nonPll && head!.use !== '2' && daysBetween(today, head!.expiresOn) <= EXPIRES_SOON_DAYS) {
+    } else if (headValid && !nonPll && head!.use !== '2' && daysBetween(today, head!.expiresOn) <= EXPIRES_SOON_DAYS && !endsBeforeExpiry(head!, pCur, L, today)) {
       status = 'expires-soon';
       notes.push(`Resepten utløper ${norDate(head!.expiresOn)} (om ${daysBetween(today, head!.expiresOn)} dager).`);
     } else if (differences.length > 0) {
@@ -201,9 +211,27 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
   } else if (discontinuedAt) {
     const days = daysBetween(discontinuedAt, today);
     status = days > DISCONTINUED_RETENTION_DAYS ? 'discontinued-expired' : 'discontinued';
-    notes.push(`Seponert ${norDate(discontinuedAt)} (${days} dager siden).`);
+    notes.push(`Seponert ${norDate(discontinuedAt)} (${daysAgo(days)}).`);
   } else {
     status = 'ended';
+  }
+  // Planned ends of treatment (stop date after today): in use until then, and the row says when.
+  const pllPlanned = pCur && isPlannedStop(pCur.discontinued, today) ? pCur.discontinued : undefined;
+  const localPlanned = L && isPlannedStop(L.discontinued, today) ? L.discontinued : undefined;
+  if (pllPlanned) notes.push(`${plannedStopText(pllPlanned.at, today, 'i PLL')}${pllPlanned.by ? ` (satt av ${pllPlanned.by.name})` : ''}; legemidlet er i bruk til da.`);
+  if (localPlanned) notes.push(`${plannedStopText(localPlanned.at, today, 'i lokal liste')}; legemidlet er i bruk til da.`);
+  const plannedDay = (x: { at: string } | undefined) => (x ? isoDateOf(x.at) : undefined);
+  if (localActive.length > 0 && pCur && plannedDay(pllPlanned) !== plannedDay(localPlanned)) {
+    differences.push({
+      field: 'status',
+      label: 'Planlagt seponering',
+      local: localPlanned ? norDate(localPlanned.at) : 'Ingen',
+      national: pllPlanned ? norDate(pllPlanned.at) : 'Ingen',
+    });
+    if (status === 'in-sync') status = 'details-differ';
+  }
+  if (pCur && rxOfEntry && pllDose && !sameDosage(pllDose, rxOfEntry.dosage)) {
+    notes.push(`Resepten har annen dosering: «${describeDosage(rxOfEntry.dosage)}». PLL (nasjonal dosering) sier «${describeDosage(pllDose)}».`);
   }
   if (g.match === 'atc' || g.match === 'atc-strength-form' || g.match === 'fest-id' || g.match === 'name') {
     const how = { atc: 'ATC-kode', 'fest-id': 'FEST-id', 'atc-strength-form': 'ATC, styrke og form', name: 'legemiddelnavn' }[g.match];
@@ -230,15 +258,54 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
 
   const medicine =
     latestPll(pllActive)?.medicine ?? head?.medicine ?? L?.medicine ?? P?.medicine ?? items.dispensings[items.dispensings.length - 1]!.medicine;
-  const allMeds = [...items.local.map((x) => x.medicine), ...items.pll.map((x) => x.medicine), ...items.prescriptions.map((x) => x.medicine), ...items.dispensings.map((x) => x.medicine)];
+  const listedMeds = [...items.local.map((x) => x.medicine), ...items.pll.map((x) => x.medicine), ...items.prescriptions.map((x) => x.medicine)];
+  // A dispensing of another drug than the one prescribed (not a generic substitution) must not
+  // widen the row: it is shown on its own, and counted by the checks only while it may be in use.
+  const listed = mergeFacts(listedMeds.map((m) => drugFactsOf(m, ctx)));
+  const ownDispensings: Dispensing[] = [];
+  const otherDrugDispensings: OtherDrugDispensing[] = [];
+  for (const d of items.dispensings) {
+    // The usual case first, without catalogue look-ups: the same ATC code or FEST id as prescribed.
+    const dAtc = d.medicine.atc?.trim().toUpperCase();
+    if (listedMeds.length === 0 || (dAtc && listed.atcs.has(dAtc)) || (d.medicine.festId && listed.festIds.has(d.medicine.festId))) {
+      ownDispensings.push(d);
+      continue;
+    }
+    const facts = drugFactsOf(d.medicine, ctx);
+    if (sameDrug(facts, listed)) {
+      ownDispensings.push(d);
+      continue;
+    }
+    const current = daysBetween(d.dispensedAt, today) <= RECENT_DISPENSING_DAYS;
+    otherDrugDispensings.push({
+      dispensingId: d.id,
+      name: d.medicine.name,
+      ...(d.medicine.atc ? { atc: d.medicine.atc.toUpperCase() } : {}),
+      substances: [...facts.substances].sort(),
+      dispensedAt: d.dispensedAt,
+      current,
+    });
+    const what = (f: DrugFacts) => [...(f.substances.size ? [[...f.substances].sort().join(', ')] : []), ...(f.atcs.size ? [`ATC ${[...f.atcs].sort().join(', ')}`] : [])].join('; ');
+    notes.push(
+      `Kjernejournal: ${d.medicine.name} ble utlevert ${norDate(d.dispensedAt)} på denne resepten, men er et annet legemiddel (${what(facts)}) enn det forskrevne (${what(listed)}). ` +
+        (current
+          ? 'Spør pasienten hva som faktisk brukes; utleveringen er tatt med i kontrollene.'
+          : `Utleveringen er over ${RECENT_DISPENSING_DAYS} dager gammel og er ikke tatt med i interaksjons-, allergi- og dobbeltbehandlingskontrollen.`),
+    );
+  }
+  const allMeds = [...listedMeds, ...ownDispensings.map((x) => x.medicine)];
   const atcs = [...new Set(allMeds.map((m) => m.atc?.toUpperCase()).filter((x): x is string => !!x))].sort();
   const atc = medicine.atc?.toUpperCase() ?? atcs[0];
-  const substances = new Set<string>();
-  for (const m of allMeds) {
-    for (const s of m.substances ?? []) substances.add(s.toLowerCase());
-    if (m.festId && ctx.catalogue?.productById) for (const s of ctx.catalogue.productById(m.festId)?.substances ?? []) substances.add(s.toLowerCase());
+  // The medicines' own substances, their FEST products' and their full ATC codes' (drugFactsOf);
+  // a shorter code is asked for separately.
+  const substances = new Set<string>(listed.substances);
+  for (const { medicine: m } of ownDispensings) {
+    // A dispensing of the prescribed product (same FEST id and ATC code, no new substance names) adds nothing.
+    const mAtc = m.atc?.trim().toUpperCase();
+    const known = !!m.festId && listed.festIds.has(m.festId) && (!mAtc || listed.atcs.has(mAtc)) && (m.substances ?? []).every((x) => listed.substances.has(x.toLowerCase()));
+    if (!known) for (const x of drugFactsOf(m, ctx).substances) substances.add(x);
   }
-  if (ctx.catalogue?.substancesOfAtc) for (const a of atcs) for (const s of ctx.catalogue.substancesOfAtc(a)) substances.add(s.toLowerCase());
+  if (ctx.catalogue?.substancesOfAtc) for (const a of atcs) if (a.length < 7) for (const s of ctx.catalogue.substancesOfAtc(a)) substances.add(s.toLowerCase());
 
   const libIds = [...pllActive.map((p) => p.libId).sort(), ...pllStopped.map((p) => p.libId).sort(), ...items.local.map((l) => l.libId).filter((x): x is string => !!x).sort()];
   const libId = libIds[0];
@@ -252,6 +319,7 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
         : `disp:${g.dispensingKey ?? items.dispensings[0]!.id}`;
 
   const active = localActive.length > 0 || pllActive.length > 0 || headValid;
+  const plannedStopOn = [pllPlanned, localPlanned].filter((x): x is NonNullable<typeof x> => !!x).map((x) => isoDateOf(x.at)).sort()[0];
   const lastDispensedAt = items.dispensings[items.dispensings.length - 1]?.dispensedAt;
   return {
     id,
@@ -274,7 +342,10 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
     active,
     ...(head ? { expiresOn: head.expiresOn } : {}),
     ...(discontinuedAt ? { discontinuedAt } : {}),
+    ...(plannedStopOn ? { plannedStopOn } : {}),
+    ...(national ? { nationalDosage: national.dosage } : {}),
     ...(lastDispensedAt ? { lastDispensedAt } : {}),
+    ...(otherDrugDispensings.length ? { otherDrugDispensings } : {}),
     items: {
       local: [...items.local].sort((a, b) => cmp(a.id, b.id)),
       pll: [...items.pll].sort((a, b) => cmp(a.libId, b.libId)),
@@ -282,6 +353,89 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
       dispensings: items.dispensings,
     },
   };
+}
+
+interface DrugFacts {
+  /** Full (level 5) ATC codes. */
+  atcs: Set<string>;
+  substances: Set<string>;
+  festIds: Set<string>;
+}
+
+function drugFactsOf(m: MedicineRef, ctx: Ctx): DrugFacts {
+  const atc = m.atc?.trim().toUpperCase();
+  const key = `${atc ?? ''}|${m.festId ?? ''}|${(m.substances ?? []).join(',')}`;
+  const hit = ctx.facts.get(key);
+  if (hit) return hit;
+  const out: DrugFacts = { atcs: new Set(), substances: new Set(), festIds: new Set() };
+  if (atc && atc.length >= 7) out.atcs.add(atc);
+  if (m.festId) out.festIds.add(m.festId);
+  for (const s of m.substances ?? []) out.substances.add(s.toLowerCase());
+  const { catalogue } = ctx;
+  if (m.festId && catalogue?.productById) for (const s of catalogue.productById(m.festId)?.substances ?? []) out.substances.add(s.toLowerCase());
+  if (atc && catalogue?.substancesOfAtc) for (const s of catalogue.substancesOfAtc(atc)) out.substances.add(s.toLowerCase());
+  ctx.facts.set(key, out);
+  return out;
+}
+
+function mergeFacts(list: DrugFacts[]): DrugFacts {
+  const out: DrugFacts = { atcs: new Set(), substances: new Set(), festIds: new Set() };
+  for (const f of list) {
+    for (const x of f.atcs) out.atcs.add(x);
+    for (const x of f.substances) out.substances.add(x);
+    for (const x of f.festIds) out.festIds.add(x);
+  }
+  return out;
+}
+
+/**
+ * Is a dispensed drug the one prescribed? Generic substitution keeps the substance (and the ATC
+ * code), so a shared ATC code, substance or FEST id says yes. Only when both sides are known and
+ * share none of them is it another drug; when either side is unknown there is nothing to tell.
+ */
+function sameDrug(d: DrugFacts, listed: DrugFacts): boolean {
+  const shares = (a: Set<string>, b: Set<string>) => [...a].some((x) => b.has(x));
+  if (shares(d.atcs, listed.atcs) || shares(d.substances, listed.substances) || shares(d.festIds, listed.festIds)) return true;
+  const atcKnown = d.atcs.size > 0 && listed.atcs.size > 0;
+  const subKnown = d.substances.size > 0 && listed.substances.size > 0;
+  return !atcKnown && !subKnown;
+}
+
+/** A planned stop on or before the day after the prescription's expiry: it lasts the treatment out, no renewal needed. */
+function endsBeforeExpiry(head: Prescription, pll: PllEntry | undefined, local: LocalListEntry | undefined, today: string): boolean {
+  const stops = [pll?.discontinued, local?.discontinued].filter((s) => isPlannedStop(s, today));
+  return stops.some((s) => daysBetween(head.expiresOn, s!.at) <= 1);
+}
+
+/**
+ * The stop date of one of a row's entries, as a fact on the row: "Seponeres 01.01.2024" when it is
+ * the row's planned stop or later (`row.plannedStopOn` is after the comparison date), else "Seponert 24.10.2023".
+ */
+export function stopLabel(at: string, plannedStopOn: string | undefined): string {
+  return plannedStopOn && isoDateOf(at) >= plannedStopOn ? `Seponeres ${norDate(at)}` : `Seponert ${norDate(at)}`;
+}
+
+/** "i dag", "1 dag siden", "47 dager siden". */
+function daysAgo(n: number): string {
+  return n === 0 ? 'i dag' : n === 1 ? '1 dag siden' : `${n} dager siden`;
+}
+
+/** "Seponeres i PLL 01.01.2024 (om 22 dager)". */
+export function plannedStopText(at: string, today: string, where: string): string {
+  return `Seponeres ${where} ${norDate(at)} (${inDays(daysBetween(today, at))})`;
+}
+
+/**
+ * The dose a PLL entry says. PLL must hold the prescription's content, so a dosage text that differs
+ * from the entry's own prescription while the structured doses are still the prescription's means the
+ * entry's text was changed and its structured doses were left behind (seen when another system
+ * changes only DosVeiledEnkel). The text is what the patient reads and the newer statement: the
+ * national dose is then the text alone, not the stale structure.
+ */
+export function pllDosage(entry: PllEntry, rx: Prescription | undefined): Dosage {
+  const d = entry.dosage;
+  if (!rx || !sameDosage(d, rx.dosage) || normalizeDosageText(d.text) === normalizeDosageText(rx.dosage.text)) return d;
+  return { text: d.text, ...(d.start ? { start: d.start } : {}), ...(d.end ? { end: d.end } : {}) };
 }
 
 export function recallLabel(reason: string): string {

@@ -50,6 +50,22 @@ export const MEDS = {
   'furix-40': med('Furix tab 40 mg', 'C03CA01', 'Tablett', '40 mg', ['furosemid'], 'ID_FURIX_40'),
   'cordarone-100': med('Cordarone tab 100 mg', 'C01BD01', 'Tablett', '100 mg', ['amiodaron'], 'ID_CORDARONE_100'),
   'sertralin-50': med('Sertralin tab 50 mg', 'N06AB06', 'Tablett', '50 mg', ['sertralin'], 'ID_SERTRALIN_50', 'substance'),
+  'akamprosat-333': med('Akamprosat enterotab 333 mg', 'N07BB03', 'Enterotablett', '333 mg', ['akamprosat'], 'ID_AKAMPROSAT_333', 'substance'),
+  'ibux-600': med('Ibux tab 600 mg', 'M01AE01', 'Tablett', '600 mg', ['ibuprofen'], 'ID_IBUX_600'),
+  'zocor-20': med('Zocor tab 20 mg', 'C10AA01', 'Tablett', '20 mg', ['simvastatin'], 'ID_ZOCOR_20'),
+  'voltaren-50': med('Voltaren enterotab 50 mg', 'M01AB05', 'Enterotablett', '50 mg', ['diklofenak'], 'ID_VOLTAREN_50'),
+  'escitalopram-10': med('Cipralex tab 10 mg', 'N06AB10', 'Tablett', '10 mg', ['escitalopram'], 'ID_CIPRALEX_10'),
+  'eliquis-5': med('Eliquis tab 5 mg', 'B01AF02', 'Tablett', '5 mg', ['apiksaban'], 'ID_ELIQUIS_5'),
+  'albyl-e-75': med('Albyl-E enterotab 75 mg', 'B01AC06', 'Enterotablett', '75 mg', ['acetylsalisylsyre'], 'ID_ALBYLE_75'),
+  'plavix-75': med('Plavix tab 75 mg', 'B01AC04', 'Tablett', '75 mg', ['klopidogrel'], 'ID_PLAVIX_75'),
+  'novorapid': med('NovoRapid inj 100 E/ml', 'A10AB05', 'Injeksjonsvæske', '100 E/ml', ['insulin aspart'], 'ID_NOVORAPID'),
+  'lantus': med('Lantus inj 100 E/ml', 'A10AE04', 'Injeksjonsvæske', '100 E/ml', ['insulin glargin'], 'ID_LANTUS'),
+  'ventoline': med('Ventoline inh aerosol 0,1 mg/dose', 'R03AC02', 'Inhalasjonsaerosol', '0,1 mg/dose', ['salbutamol'], 'ID_VENTOLINE'),
+  'serevent': med('Serevent inh aerosol 25 µg/dose', 'R03AC12', 'Inhalasjonsaerosol', '25 µg/dose', ['salmeterol'], 'ID_SEREVENT'),
+  'isoptin-80': med('Isoptin tab 80 mg', 'C08DA01', 'Tablett', '80 mg', ['verapamil'], 'ID_ISOPTIN_80'),
+  'maxitrol-oyedr': med('Maxitrol øyedr, susp', 'S01CA01', 'Øyedråper', '1 mg/ml/3500 IE/ml/6000 IE/ml', ['deksametason', 'neomycin', 'polymyksin b'], 'ID_MAXITROL'),
+  'timosan-oyedr': med('Timosan øyedr 2,5 mg/ml', 'S01ED01', 'Øyedråper', '2,5 mg/ml', ['timolol'], 'ID_TIMOSAN'),
+  'voltaren-gel': med('Voltaren gel 11,6 mg/g', 'M02AA15', 'Gel', '11,6 mg/g', ['diklofenak'], 'ID_VOLTAREN_GEL'),
   'bcg-vaksine': med('BCG-vaksine AJVaccines', 'J07AN01', 'Pulver og væske til injeksjonsvæske', '', ['bcg'], '018399', 'package'),
   'fenylketonuri-naering': { name: 'Næringsmiddel ved fenylketonuri', kind: 'other' },
 } satisfies Record<string, MedicineRef>;
@@ -143,6 +159,26 @@ export const INTERACTIONS: CatalogueInteraction[] = [
     relevance: 'precautions',
     consequence: 'Økt risiko for myopati',
     handling: 'Simvastatin maks 20 mg daglig.',
+  },
+  {
+    // Written for systemic corticosteroids: its groups name the substances, as FEST's Substans does.
+    id: 'IA_CORTICO_NSAID',
+    substanceGroups: [
+      { atc: ['H02AB06', 'H02AB02'], substances: ['prednisolon', 'deksametason'] },
+      { atc: ['M01AE01', 'M01AE02', 'M01AB05'], substances: ['ibuprofen', 'naproksen', 'diklofenak'] },
+    ],
+    relevance: 'precautions',
+    consequence: 'Økt risiko for magesår og blødning',
+  },
+  {
+    // FEST names the eye drop itself (S01ED01) here: the finding keeps its full severity.
+    id: 'IA_TIMOLOL_VERAPAMIL',
+    substanceGroups: [
+      { atc: ['C07AA06', 'S01ED01'], substances: ['timolol'] },
+      { atc: ['C08DA01'], substances: ['verapamil'] },
+    ],
+    relevance: 'precautions',
+    consequence: 'Additiv bradykardi og AV-blokk, også ved timolol øyedråper',
   },
   {
     id: 'IA_ACE_NSAID',

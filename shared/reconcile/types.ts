@@ -3,6 +3,7 @@ import type {
   CatalogueMeta,
   CatalogueProduct,
   Dispensing,
+  Dosage,
   IsoDate,
   IsoDateTime,
   LocalListEntry,
@@ -174,12 +175,44 @@ export interface ReconcileRow {
   /** Someone (local list, PLL or a valid prescription) says the treatment is current. */
   active: boolean;
   expiresOn?: IsoDate;
+  /** When the treatment was stopped (a stop date on or before the comparison date). */
   discontinuedAt?: IsoDateTime;
+  /**
+   * A planned end of treatment: the earliest stop date after the comparison date on the current
+   * PLL entry or local line (Norwegian calendar date). The row is in use, and counted by the
+   * checks, until the start of that day (Europe/Oslo); from that day on it is stopped.
+   */
+  plannedStopOn?: IsoDate;
+  /**
+   * The national dose of the row: the current PLL entry's (PLL is the national list), else the
+   * prescription's. When PLL's dosage text was changed but its structured doses are still the
+   * prescription's, this is the text alone (see `pllDosage`). Show this, not `items.pll[i].dosage`.
+   */
+  nationalDosage?: Dosage;
   lastDispensedAt?: IsoDateTime;
+  /**
+   * KJ dispensings joined to this row (by ReseptId) whose drug is not the one prescribed: another
+   * substance and another ATC code. Generic substitution keeps the substance, so this is a data
+   * anomaly or a pharmacy's "valgt annen vare". Their ATC codes and substances are NOT in `atcs`
+   * and `substances`; the safety checks count them on their own while they are plausibly current.
+   */
+  otherDrugDispensings?: OtherDrugDispensing[];
   items: RowItems;
 }
 
-export type FindingKind = 'interaction' | 'allergy' | 'duplicate' | 'expiry' | 'catalogue';
+export interface OtherDrugDispensing {
+  dispensingId: string;
+  name: string;
+  atc?: string;
+  /** Substance names (lower case) of the dispensed drug. */
+  substances: string[];
+  dispensedAt: IsoDateTime;
+  /** Dispensed within RECENT_DISPENSING_DAYS of the comparison date: the supply may still be in use. */
+  current: boolean;
+}
+
+/** `dispensing`: KJ shows another drug dispensed on a row's prescription (see `otherDrugDispensings`). */
+export type FindingKind = 'interaction' | 'allergy' | 'duplicate' | 'expiry' | 'catalogue' | 'dispensing';
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
 

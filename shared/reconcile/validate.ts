@@ -2,7 +2,7 @@
 // (read before write, every current PLL entry back, one active entry per ReseptId, unique and
 // unchanged LibIds, no recall of a prescription that is being dispensed). The broker can reuse it.
 import type { MedicationRead, PllEntry, Prescription } from '../model';
-import { daysBetween, isoDateOf, norDate } from './dates';
+import { daysBetween, isoDateOf, isStopped, norDate } from './dates';
 import type { Blocker, SendPlan } from './plan';
 import { DISCONTINUED_RETENTION_DAYS } from './reconcile';
 
@@ -51,7 +51,8 @@ export function validatePlan(read: MedicationRead, plan: SendPlan, now: Date): B
         }
         continue;
       }
-      if (e.discontinued) {
+      // A planned stop (date after today) is a current entry and must come back like one.
+      if (isStopped(e.discontinued, today) && e.discontinued) {
         const days = daysBetween(e.discontinued.at, today);
         if (days <= DISCONTINUED_RETENTION_DAYS) {
           block('discontinued-dropped-early', `${e.medicine.name} ble seponert ${norDate(e.discontinued.at)} og må stå i legemiddellisten i ${DISCONTINUED_RETENTION_DAYS} dager (til ${norDate(new Date(Date.parse(e.discontinued.at.slice(0, 10)) + DISCONTINUED_RETENTION_DAYS * 86_400_000).toISOString())}).`);
@@ -61,7 +62,7 @@ export function validatePlan(read: MedicationRead, plan: SendPlan, now: Date): B
       }
     }
     const activeByResept = new Map<string, number>();
-    for (const e of plan.pll) if (!e.discontinued && e.reseptId) activeByResept.set(e.reseptId, (activeByResept.get(e.reseptId) ?? 0) + 1);
+    for (const e of plan.pll) if (!isStopped(e.discontinued, today) && e.reseptId) activeByResept.set(e.reseptId, (activeByResept.get(e.reseptId) ?? 0) + 1);
     for (const [id, n] of activeByResept) if (n > 1) block('duplicate-resept-id', `Resept ${id} står i ${n} aktive oppføringer i legemiddellisten; den kan bare stå i én.`);
     for (const e of plan.pll) {
       const p = e.reseptId ? newById.get(e.reseptId) : undefined;

@@ -7,6 +7,7 @@ import { UserPicker } from '../features/session/UserPicker';
 import { PatientSearch } from '../features/patient/PatientSearch';
 import { PatientView } from '../features/patient/PatientView';
 import { SecureShell } from '../features/offline/SecureShell';
+import { preloadCatalogue } from '../features/catalog/catalogue';
 
 export interface AppProps {
   /** Resolves when the local database is ready (seeded on first start). */
@@ -28,6 +29,12 @@ export function App({ ready }: AppProps) {
     };
   }, [ready]);
 
+  // The drug catalogue (FEST) loads once per window, in the background from here on: the checks are then
+  // usually ready before the first patient is opened, and opening one never waits for the parse.
+  useEffect(() => {
+    if (db === 'ready') preloadCatalogue();
+  }, [db]);
+
   return (
     <div className="app">
       <header className="app-header">
@@ -44,6 +51,12 @@ export function App({ ready }: AppProps) {
           <div className="status status-error" role="alert">
             <h1>{nb.app.startupFailed}</h1>
             <p>{nb.errors.localDb}</p>
+            <p>{nb.storage.openFailedWhy}</p>
+            <ol data-testid="startup-what-to-do">
+              {nb.storage.openFailedWhat.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ol>
             <p className="detail">{db.failed}</p>
           </div>
         ) : !userId ? (

@@ -4,6 +4,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { LocalListEntry, Patient } from '../../../shared/model';
 import { blindIndex, seal, unseal, type AtRestKeys } from './cipher/sealed';
+import { guardStorage } from './storageHealth';
 
 /** Key/value bookkeeping. `value` is any structured-cloneable plain value. */
 export interface MetaRow {
@@ -74,12 +75,28 @@ export interface OutboxRow {
   createdAt: string;
   patientKey: string;
   kind: string;
-  /** pending → sending (claimed by one window) → sent | conflict (back to the doctor). */
-  state: 'pending' | 'sending' | 'sent' | 'conflict';
+  /**
+   * pending → sending (claimed by one window) → sent | conflict (back to the doctor). A conflict
+   * leaves only by the doctor's choice: discarded ("Forkast sendingen"), or superseded by a later
+   * successful send after she chose to read again and reconcile anew (no schema change: `state` is
+   * indexed as before, the new values are additive).
+   */
+  state: 'pending' | 'sending' | 'sent' | 'conflict' | 'discarded' | 'superseded';
   sealed: SealedValue;
   attempts: number;
   lastError?: string;
   sentAt?: string;
+  /** When the broker refused it (ISO). */
+  conflictAt?: string;
+  /** The doctor chose "read again and reconcile" for this conflict (ISO, and who: user id). */
+  reworkAt?: string;
+  reworkBy?: string;
+  /** Discarded by the doctor (ISO, user id). */
+  discardedAt?: string;
+  discardedBy?: string;
+  /** Superseded by the successful send with this Idempotency-Key (ISO time of that send). */
+  supersededBy?: string;
+  supersededAt?: string;
 }
 
 /** User-adjustable settings (v2). */
@@ -158,6 +175,18 @@ export class SamstemDb extends Dexie {
       await tx.table<SettingRow, string>('settings').bulkAdd(Object.entries(DEFAULT_SETTINGS).map(([key, value]) => ({ key, value })));
     });
   }
+}
+
+/**
+ * The per-unit setting "delete local patient data at sign-out" (issue 7): true only when set to
+ * true for that unit; missing means off (the offline copy survives sign-out). No schema change: a
+ * row in `settings` per unit.
+ */
+export const purgeOnSignOutKey = (unitId: string) => `purgeOnSignOut:${unitId}`;
+
+/** A yes/no setting: true only when stored as exactly `true`. */
+export async function booleanSetting(db: SamstemDb, key: string): Promise<boolean> {
+  return (await db.settings.get(key))?.value === true;
 }
 
 /** A numeric setting, falling back to its default when missing or not a positive number. */
@@ -268,6 +297,10 @@ let instance: SamstemDb | undefined;
 
 /** The app's database, opened lazily so tests and tools can use their own instances. */
 export function appDb(): SamstemDb {
-  instance ??= new SamstemDb();
+  if (!instance) {
+    instance = new SamstemDb();
+    // Every failed write stops the app with a screen (storageHealth.ts); installed before the first open.
+    guardStorage(instance);
+  }
   return instance;
 }

@@ -1,36 +1,16 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoPatients } from '../../../fixtures/demo/patients';
 import { webKeys } from './cipher/keys';
 import { TamperedDataError } from './cipher/sealed';
-import { attachKeys, localListFor, localPatients, META_KEYS, saveLocalEntries, SamstemDb, sealLocalData } from './db';
+import { localListFor, localPatients, META_KEYS, saveLocalEntries, sealLocalData } from './db';
 import { seedOnFirstStart } from './seed';
+import { everythingStored as everything, useTestDbs } from './testDb';
 
 const now = new Date('2026-11-26T09:00:00Z');
 const demo = buildDemoPatients(now);
-let n = 0;
-const opened: SamstemDb[] = [];
-async function setup() {
-  const db = new SamstemDb(`local-sealed-${++n}`);
-  opened.push(db);
-  const keys = await webKeys(db);
-  attachKeys(db, keys);
-  return { db, keys };
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
-
-/** Everything stored in every table, as one string (ArrayBuffers decoded as text too). */
-async function everything(db: SamstemDb): Promise<string> {
-  const parts: string[] = [];
-  for (const table of db.tables) {
-    for (const row of await table.toArray()) {
-      parts.push(JSON.stringify(row, (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v)));
-    }
-  }
-  return parts.join('\n');
-}
+const dbs = useTestDbs('local-sealed');
+const setup = () => dbs.open();
 
 const secretsOf = () => {
   const withLocal = demo.filter((d) => d.local.length > 0);
@@ -92,8 +72,7 @@ describe('the local list sealed (v3)', () => {
     ct[0]! ^= 1;
     await db.localSealed.put({ ...row, sealed: { ...row.sealed, ct: ct.buffer } });
     await expect(localListFor(db, d.patient.identityNumber)).rejects.toThrow(TamperedDataError);
-    const other = new SamstemDb(`local-sealed-${++n}`);
-    opened.push(other);
+    const other = dbs.bare();
     await expect(saveLocalEntries(other, d.local)).rejects.toThrow(/ikke åpnet/);
   });
 });

@@ -1,20 +1,12 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoPatients } from '../../../fixtures/demo/patients';
-import { SamstemDb, localListFor, localPatients, META_KEYS } from './db';
+import { localListFor, localPatients, META_KEYS } from './db';
 import { seedOnFirstStart } from './seed';
+import { useTestDbs } from './testDb';
 
 const now = new Date('2026-11-26T09:00:00Z');
-let n = 0;
-const opened: SamstemDb[] = [];
-function freshDb(): SamstemDb {
-  const db = new SamstemDb(`seed-test-${++n}`);
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
+const freshDb = useTestDbs('seed-test').bare;
 
 describe('seedOnFirstStart', () => {
   it('loads every demo local list on the first start', async () => {

@@ -1,6 +1,16 @@
 // The one message catalogue for the UI (norsk bokmål). Code is English; everything a person reads
 // comes from here so wording stays consistent and can be reviewed in one place.
 
+/** The times of day a list is grouped by (the printed list and the ward's medicine rounds). */
+const TIME_SLOTS: Record<string, string> = {
+  morning: 'Morgen',
+  midday: 'Midt på dagen',
+  evening: 'Kveld',
+  night: 'Natt',
+  asNeeded: 'Ved behov',
+  unscheduled: 'Uten fast tidspunkt',
+};
+
 export const nb = {
   app: {
     name: 'Samstem',
@@ -86,7 +96,7 @@ export const nb = {
     platform: 'Finner ikke adressen til Samstem-tjenesten. Start programmet på nytt.',
     unexpected: 'Det oppstod en uventet feil. Prøv igjen.',
     detail: 'Melding fra tjenesten',
-    localDb: 'Den lokale legemiddellisten kunne ikke leses. Start programmet på nytt.',
+    localDb: 'Den lokale lagringen (legemiddellisten og utboksen) kunne ikke åpnes.',
   },
   reconcile: {
     localHeading: 'Lokal legemiddelliste (EPJ)',
@@ -164,6 +174,7 @@ export const nb = {
       duplicate: 'Dobbeltforskrivning',
       expiry: 'Utløp',
       catalogue: 'Legemiddelkatalogen',
+      dispensing: 'Utlevering (Kjernejournal)',
     } as Record<string, string>,
     findingDetails: 'Detaljer',
     detailLabels: {
@@ -333,14 +344,7 @@ export const nb = {
     asOf: (when: string) => `Utskrevet ${when}`,
     dataAsOf: (when: string) => `Opplysninger fra Reseptformidleren hentet ${when}`,
     born: (date: string) => `født ${date}`,
-    slots: {
-      morning: 'Morgen',
-      midday: 'Midt på dagen',
-      evening: 'Kveld',
-      night: 'Natt',
-      asNeeded: 'Ved behov',
-      unscheduled: 'Uten fast tidspunkt',
-    } as Record<string, string>,
+    slots: TIME_SLOTS,
     medicine: 'Legemiddel',
     dose: 'Dose',
     note: 'Merknad',
@@ -359,6 +363,240 @@ export const nb = {
     change: { added: 'Ny', removed: 'Fjernet', discontinued: 'Seponert', changed: 'Endret' } as Record<string, string>,
     field: (label: string, before: string, after: string) => (before ? `${label}: «${before}» → «${after}»` : `${label}: «${after}»`),
     by: (name: string) => `av ${name}`,
+  },
+  auditLog: {
+    heading: 'Revisjonslogg på denne maskinen',
+    intro:
+      'Hver åpning, visning, sending, utskrift og nødtilgang logges her med bruker, rolle, pasient, tid og grunn, i en kjede der hver oppføring bærer et fingeravtrykk av den forrige. En endret eller fjernet oppføring bryter kjeden.',
+    check: 'Kontroller revisjonsloggen',
+    checking: 'Kontrollerer …',
+    intact: (n: number, time: string) => `Revisjonsloggen er hel: ${n} oppføringer, kjeden stemmer (kontrollert kl. ${time}).`,
+    broken: (seq: number, problem: string) => `Revisjonsloggen er brutt ved oppføring nr. ${seq}: ${problem} Meld fra til personvernombudet eller IT.`,
+    checkFailed: (message: string) => `Revisjonsloggen kunne ikke kontrolleres: ${message}`,
+    latestCaption: (n: number) => `Dine ${n} siste oppføringer`,
+    colSeq: 'Nr.',
+    colTime: 'Tid',
+    colAction: 'Handling',
+    colPatient: 'Pasient',
+    colReason: 'Grunn',
+    actions: {
+      'patient-open': 'Åpnet pasient',
+      'patient-view': 'Viste pasient',
+      send: 'Sendte',
+      print: 'Skrev ut',
+      'emergency-access': 'Nødtilgang',
+      'ward-download': 'Lastet ned avdeling',
+      'ward-view': 'Viste avdeling',
+      lock: 'Skjermen låst',
+      unlock: 'Låst opp',
+      'cache-purge': 'Slettet lokale data',
+      'outbox-discard': 'Forkastet sending',
+    } as Record<string, string>,
+  },
+  storage: {
+    stoppedTitle: 'Lokal lagring virker ikke — Samstem har stoppet',
+    stoppedIntro: (time: string) =>
+      `Kl. ${time} kunne Samstem ikke lagre på denne maskinen. For at ingenting skal se lagret ut uten å være det, er arbeidet stanset til lagringen virker igjen.`,
+    stoppedQuota: 'Disken eller lagringskvoten er full.',
+    stoppedOther: 'Databasen på maskinen svarte med en feil.',
+    whatToDoHeading: 'Hva du gjør nå',
+    doQuota: [
+      'Frigjør plass på maskinen (tøm papirkurven, slett store filer) eller be IT om det.',
+      'Trykk «Prøv igjen». Det du holdt på med, ligger fortsatt i vinduet og er ikke borte.',
+      'Virker det fortsatt ikke: noter beslutninger som ikke er sendt, og kontakt IT. Lukk ikke Samstem før det er gjort.',
+    ],
+    doOther: [
+      'Lukk andre Samstem-vinduer på denne maskinen, og trykk «Prøv igjen». Det du holdt på med, ligger fortsatt i vinduet.',
+      'Virker det fortsatt ikke: noter beslutninger som ikke er sendt, start Samstem på nytt og kontakt IT med feilmeldingen under.',
+    ],
+    lostHint: 'Sendinger som allerede står i utboksen, er lagret og blir sendt når lagringen og nettet virker.',
+    technical: (name: string, where: string, message: string) => `Teknisk: ${name} (${where}): ${message}`,
+    retry: 'Prøv igjen',
+    retrying: 'Prøver å lagre …',
+    retryFailed: 'Lagringen virker fortsatt ikke.',
+    quotaNear: (percent: number) => `Lagringsplassen for Samstem på denne maskinen er nesten full (${percent} % brukt). Frigjør plass, ellers kan Samstem snart ikke lagre.`,
+    quotaCritical: (percent: number) =>
+      `Lagringsplassen for Samstem er nesten brukt opp (${percent} % brukt). Nye data kan ikke lagres om lite. Frigjør plass nå eller kontakt IT.`,
+    notPersistent:
+      'Nettleseren har ikke lovet å beholde lokale data: ved plassmangel kan den slette det som er lastet ned for frakoblet bruk. Bruk skrivebordsappen på avdelingens PC-er, eller be IT om å tillate varig lagring for Samstem.',
+    openFailedTitle: 'Den krypterte lokale lagringen kunne ikke åpnes',
+    openFailedWhy: 'Samstem kjører ikke videre uten lokal lagring, for at ingenting skal se lagret ut uten å være det. Slik løser du det:',
+    openFailedWhat: [
+      'Lukk andre Samstem-vinduer og start Samstem på nytt.',
+      'Hjelper ikke det: kontakt IT og oppgi feilmeldingen under. Ikke slett Samstems data på egen hånd: usendte sendinger kan ligge der.',
+    ],
+  },
+
+  // The offline ward view (issue 7).
+  ward: {
+    stopsOn: (date: string) => `seponeres ${date}, gis til dagen før`,
+    heading: 'Avdelingen',
+    unitLabel: 'Avdeling',
+    download: 'Last ned for frakoblet bruk',
+    downloading: (done: number, total: number) => `Henter legemiddellister: ${done} av ${total} beboere`,
+    downloaded: (when: string, n: number) => `Lastet ned ${when} (${n} beboere)`,
+    notDownloaded: 'Avdelingen er ikke lastet ned på denne maskinen ennå.',
+    someFailed: (n: number) => `${n} beboere kunne ikke hentes; for dem vises eventuelle eldre data.`,
+    downloadOffline: 'Fikk ikke kontakt med megleren (frakoblet). Avdelingen ble ikke lastet ned på nytt.',
+    downloadAllFailed: (first: string) => `Ingen beboere kunne hentes: ${first}`,
+    rosterFailed: (why: string) => `Beboerlisten kunne ikke hentes fra megleren, og avdelingen ble ikke lastet ned: ${why}`,
+    unitsFailed: (why: string) => `Avdelingslisten kunne ikke hentes fra megleren. Viser avdelinger som er lastet ned på denne maskinen. ${why}`,
+    unitsLoading: 'Henter avdelingene dine …',
+    noUnits: 'Du er ikke knyttet til noen avdeling hos megleren.',
+    noDownloadedUnits: 'Frakoblet, og ingen avdeling er lastet ned på denne maskinen. Last ned avdelingen neste gang du er tilkoblet.',
+    unitOption: (name: string, n: number) => `${name} (${n} beboere)`,
+    residents: 'Beboere',
+    overview: 'Avdelingsoversikt',
+    backToList: 'Tilbake til beboerlisten',
+    print: 'Skriv ut',
+    multidose: 'Multidose',
+    cave: 'CAVE',
+    noCave: 'Ingen registrert CAVE',
+    rounds: TIME_SLOTS,
+    noMedicines: 'Ingen aktive legemidler',
+    sourcePll: 'Fra pasientens legemiddelliste (PLL)',
+    sourcePrescriptions: 'Ingen PLL: viser gyldige resepter',
+    fetched: (when: string) => `Data hentet ${when}`,
+    stale: (hours: number, when: string) => `Eldre enn ${hours} timer: hentet ${when}. Kontroller mot oppdatert liste før bruk.`,
+    readOnly: 'Kun visning. Endringer gjøres av lege.',
+    medicinesHeader: 'Legemidler',
+    settings: 'Innstillinger',
+    staleAfterHours: 'Marker data som gamle etter (timer)',
+    lockAfterMinutes: 'Lås skjermen etter inaktivitet (minutter)',
+    save: 'Lagre',
+    saved: 'Lagret',
+    damaged: 'Lagrede data for avdelingen kunne ikke leses (endret, skadet eller fra en annen nøkkel). Last ned på nytt.',
+    downloadAborted: 'Nedlastingen ble avbrutt; ingenting er lagret.',
+  },
+  // Offline banner, cached reads and the encrypted local store (issue 7).
+  offline: {
+    banner: (when: string) => `Frakoblet — data fra ${when}`,
+    cachedAvailable: (when: string) => `Lagrede data for pasienten finnes, hentet ${when}. De kan være utdaterte.`,
+    showCached: 'Vis lagrede data (kun visning)',
+    hideCached: 'Skjul lagrede data',
+    bannerNoData: 'Frakoblet — ingen nedlastede data på denne maskinen',
+    bannerDetail: 'Viser lagrede data. Nye oppslag og sending er ikke mulig før forbindelsen er tilbake.',
+    vaultLoading: 'Åpner den krypterte lokale lagringen …',
+    insecureTitle: 'Pasientdata kan ikke lagres på denne maskinen',
+    insecureBody:
+      'Operativsystemet har ingen sikker nøkkellagring (for eksempel GNOME-nøkkelring eller KWallet) som Samstem kan bruke. Uten den ville krypteringsnøkkelen ligge ukryptert på disken, og Samstem lagrer da ikke pasientdata.',
+    insecureWhat: 'Be IT-ansvarlig aktivere nøkkelringen for brukerkontoen din, og start Samstem på nytt.',
+  },
+  // Inactivity lock and OS lock (issue 7).
+  lock: {
+    title: 'Skjermen er låst',
+    body: (minutes: number) => `Samstem låste skjermen etter ${minutes} minutter uten aktivitet. Pasientdata er skjult til du logger inn igjen.`,
+    unlockAs: (name: string) => `Logg inn igjen som ${name}`,
+    lockNow: 'Lås skjermen',
+    // The OS locked the screen or went to sleep.
+    osBody: (event: 'lock-screen' | 'suspend') =>
+      event === 'suspend'
+        ? 'Samstem låste skjermen fordi datamaskinen gikk i hvilemodus. Pasientdata er skjult til du logger inn igjen.'
+        : 'Samstem låste skjermen fordi datamaskinen ble låst. Pasientdata er skjult til du logger inn igjen.',
+    osAuditReason: (event: 'lock-screen' | 'suspend') => (event === 'suspend' ? 'Operativsystemet gikk i hvilemodus' : 'Skjermen ble låst i operativsystemet'),
+  },
+  emergency: {
+    title: 'Akuttilgang',
+    intro: 'Pasienten er ikke knyttet til deg eller enhetene dine. Du kan bare åpne journalen med akuttilgang når det er nødvendig for å gi helsehjelp nå.',
+    reasonLabel: 'Begrunnelse',
+    reasonHint: 'Skriv hvorfor du trenger opplysningene nå. Begrunnelsen logges og kan ses av pasienten.',
+    reasonTooShort: 'Skriv en begrunnelse på minst 10 tegn.',
+    submit: 'Åpne med akuttilgang',
+    cancel: 'Avbryt',
+    active: (reason: string) => `Åpnet med akuttilgang: «${reason}»`,
+    logFailed: (message: string) => `Akuttilgangen kunne ikke logges, og pasienten ble ikke åpnet: ${message}`,
+  },
+  // Sign-out with purge of the offline copy (issue 7).
+  purge: {
+    setting: 'Slett lokale pasientdata ved utlogging',
+    settingFor: (unitName: string) => `Slett lokale pasientdata for ${unitName} ved utlogging`,
+    settingHint:
+      'Når dette er på, slettes avdelingens nedlastede legemiddellister fra denne maskinen når du logger ut. Avdelingen må da lastes ned på nytt før frakoblet bruk. Usendte endringer og revisjonsloggen slettes aldri.',
+    settingSaved: 'Innstillingen er lagret.',
+    settingFailed: (message: string) => `Innstillingen kunne ikke lagres: ${message}`,
+    purged: (unitName: string) => `Lokale data for ${unitName} er slettet.`,
+    purgedCount: (reads: number) => (reads === 1 ? 'Én lagret legemiddelliste ble slettet.' : `${reads} lagrede legemiddellister ble slettet.`),
+    nothingStored: (unitName: string) => `Det lå ingen lokale data for ${unitName} på denne maskinen.`,
+    keptUnsent: (n: number) =>
+      n === 1
+        ? 'Én usendt endring for en beboer er beholdt på denne maskinen (usendt arbeid slettes aldri). Den sendes når en lege logger inn med forbindelse.'
+        : `${n} usendte endringer for beboere er beholdt på denne maskinen (usendt arbeid slettes aldri). De sendes når en lege logger inn med forbindelse.`,
+    failed: (unitName: string, message: string) =>
+      `Lokale data for ${unitName} kunne ikke slettes: ${message}. Logg inn og ut igjen, eller be IT-ansvarlig slette dataene.`,
+    signedOut: 'Du er logget ut.',
+    auditReason: (unitId: string, reads: number, keptUnsent: number) => `${unitId}: ${reads} lagrede lesninger slettet ved utlogging; ${keptUnsent} usendte endringer beholdt`,
+  },
+  // Failures of the unit roster (GET /units, GET /units/:unitId/residents).
+  roster: {
+    forbidden: 'Du har ikke tilgang til beboerlisten for denne avdelingen, eller innloggingen er utløpt. Logg inn på nytt, eller be lederen din om tilgang.',
+    unknownUnit: 'Avdelingen finnes ikke hos megleren. Velg en avdeling fra listen, eller kontakt systemansvarlig.',
+    format: 'Beboerlisten fra megleren kunne ikke leses. Prøv igjen; meld fra til systemansvarlig hvis feilen varer.',
+  },
+  // The outbox in the send flow, and the outbox status line in the app (issue 7).
+  outbox: {
+    waiting: 'Venter på sending (utboks)',
+    queuedIntro:
+      'Ingen forbindelse med Reseptformidleren. Endringen er lagret i den lokale legemiddellisten, og sendingen ligger i utboksen. Den sendes automatisk én gang når forbindelsen er tilbake.',
+    queuedAfterLost:
+      'Sendingen ligger også i utboksen og sendes automatisk når forbindelsen er tilbake. Sender du på nytt her, brukes samme sending: den registreres bare én gang.',
+    queueFailed: 'Sendingen kunne ikke legges i utboksen. Send på nytt når forbindelsen er tilbake.',
+    conflictLater:
+      'Er listen endret i Reseptformidleren i mellomtiden, blir sendingen ikke registrert: den vises da på pasienten som avvist, med hva som ble endret, og du velger selv hva som skal skje.',
+    superseded: (n: number) =>
+      n === 1
+        ? 'Den avviste sendingen fra utboksen som du valgte å samstemme på nytt, er erstattet av denne sendingen.'
+        : `${n} avviste sendinger fra utboksen som du valgte å samstemme på nytt, er erstattet av denne sendingen.`,
+    close: 'Lukk',
+    sentHeading: 'Sendt fra utboksen',
+    sentIntro: 'Sendingen fra utboksen er registrert i Reseptformidleren.',
+    refusedHeading: 'Sendingen fra utboksen ble avvist',
+    refusedIntro: 'Reseptformidleren avviste sendingen, og den er ikke registrert. Se avvisningen over: der står hva som ble endret, og der velger du hva som skal skje.',
+    pending: (n: number) => `Venter på sending (utboks): ${n} sending${n === 1 ? '' : 'er'} sendes når forbindelsen er tilbake.`,
+    conflicts: (n: number) =>
+      `${n} sending${n === 1 ? '' : 'er'} fra utboksen ble avvist av Reseptformidleren og er ikke registrert. Åpne pasienten for å se hva som ble endret og velge hva som skal skje.`,
+    duplicate: (key: string) => `Sendingen med nøkkel ${key} ligger allerede i utboksen.`,
+    notAConflict: (key: string, state: string) => `Sendingen ${key} er ikke lenger en konflikt (${state}).`,
+    missing: (key: string) => `Sendingen ${key} finnes ikke i utboksen.`,
+    otherPatient: 'En sending i utboksen hører til en annen pasient. Lokale data er skadet.',
+    vaultClosed: 'Den krypterte lokale lagringen er ikke åpnet: sendingen kan ikke legges i utboksen.',
+  },
+  // The outbox on the patient: waiting sends and sends RF refused on replay (issue 7).
+  patientOutbox: {
+    waiting: 'Venter på sending (utboks)',
+    recall: (name: string) => `Tilbakekalling av ${name}: venter på sending (utboks)`,
+    prescription: (name: string) => `Ny resept ${name}: venter på sending (utboks)`,
+    conflictHeading: 'Sendingen fra utboksen ble avvist av Reseptformidleren og er ikke registrert',
+    conflictWhen: (made: string, refused: string | null) => `Lagt i utboksen ${made}${refused ? `, avvist ${refused}` : ''}. Den sendes ikke på nytt av seg selv: du må velge hva som skal skje.`,
+    answer: 'Svar fra Reseptformidleren',
+    fullAnswer: 'Hele svaret (med teknisk tekst)',
+    held: 'Sendingen gjaldt',
+    recallHeld: (name: string) => `Tilbakekalling av ${name}`,
+    prescriptionHeld: (name: string) => `Ny resept ${name}`,
+    pllOnly: 'Ny legemiddelliste (PLL) uten nye resepter eller tilbakekallinger',
+    rework: 'Hent listen på nytt og samstem',
+    reworkHelp:
+      'Henter legemiddellisten fra Reseptformidleren på nytt. Den lokale legemiddellisten har fortsatt endringene dine, så de vises som forskjeller du tar stilling til på nytt før du sender. Når den nye sendingen er registrert, erstatter den denne.',
+    reworkChosen: (at: string) => `Du valgte å samstemme på nytt ${at}. Denne sendingen erstattes når den nye sendingen er registrert.`,
+    discard: 'Forkast sendingen',
+    discardQuestion:
+      'Forkaste sendingen? Den blir aldri sendt. Endringene i den lokale legemiddellisten blir stående og vises som forskjeller ved neste samstemming.',
+    discardYes: 'Ja, forkast sendingen',
+    cancel: 'Avbryt',
+    failed: (message: string) => `Det gikk ikke: ${message}`,
+    auditDiscard: (key: string) => `Sending i utboksen forkastet etter avvisning fra Reseptformidleren (nøkkel ${key})`,
+  },
+  // The app's own audit log: writing, checking and shipping it (issue 7).
+  audit: {
+    raced: 'Revisjonsloggen ble endret av et annet vindu mens vi skrev; handlingen ble ikke logget.',
+    brokenLink: 'Oppføringen peker ikke på oppføringen før (en oppføring er fjernet, satt inn eller flyttet).',
+    altered: 'Innholdet i oppføringen er endret etter at den ble skrevet.',
+    notAllAccepted: 'Ikke alle oppføringene i revisjonsloggen ble tatt imot; resten sendes på nytt senere.',
+    shipFailed: 'Revisjonsloggen kunne ikke sendes; den sendes på nytt senere.',
+    shipFormat: 'Svaret på revisjonsloggen har et format vi ikke kjenner; den sendes på nytt senere.',
+    tailDiffers: (seq: number) =>
+      `Revisjonsloggen på denne maskinen stemmer ikke med det megleren har mottatt: oppføring nr. ${seq} er en annen enn den som ble sendt. Meld fra til personvernombudet eller IT-ansvarlig.`,
+    tailMissing: (lastLocal: number, brokerSeq: number) =>
+      `Revisjonsloggen mangler oppføringer etter nr. ${lastLocal}: megleren har mottatt oppføringer til og med nr. ${brokerSeq} som ikke lenger finnes på denne maskinen. Meld fra til personvernombudet eller IT-ansvarlig.`,
   },
 } as const;
 

@@ -1,19 +1,27 @@
 // The one place that knows whether we run inside Electron (preload bridge `window.samstem`) or as a
 // plain web page served by the broker. Everything else asks this module, never `window` directly.
 
-import type { AppInfo, SamstemBridge, StorageKey } from '../../../shared/ipc';
+import type { AppInfo, OsLockEvent, SamstemBridge, StorageKey } from '../../../shared/ipc';
 
-export type { AppInfo };
+export type { AppInfo, OsLockEvent };
 
 /** The part of the preload bridge the renderer uses so far. */
-export type HostBridge = Pick<SamstemBridge, 'getAppInfo'> & Partial<Pick<SamstemBridge, 'getStorageKey'>>;
+export type HostBridge = Pick<SamstemBridge, 'getAppInfo'> & Partial<Pick<SamstemBridge, 'getStorageKey' | 'onOsLock'>>;
 
 export interface Platform {
   kind: 'electron' | 'web';
   getAppInfo(): Promise<AppInfo>;
   /** Electron only: the at-rest key from the OS key store (issue 7). Absent in web mode. */
   getStorageKey?: () => Promise<StorageKey>;
+  /**
+   * Calls `listener` when the OS locks the screen or suspends (Electron's powerMonitor), so the app
+   * can lock at once. Returns the unsubscribe function. Web mode: the page cannot see the OS lock,
+   * so nothing is ever called (the inactivity lock still applies).
+   */
+  onOsLock(listener: (event: OsLockEvent) => void): () => void;
 }
+
+const noop = () => undefined;
 
 export class PlatformError extends Error {
   override name = 'PlatformError';
@@ -53,6 +61,15 @@ export function detectPlatform(win: WindowLike = globalThis as unknown as Window
         return { ...info, brokerUrl: trimSlash(info.brokerUrl) };
       },
       ...(typeof bridge.getStorageKey === 'function' ? { getStorageKey: () => bridge.getStorageKey!() } : {}),
+      onOsLock(listener) {
+        // An older preload without the event: say so once rather than pretend the OS lock works.
+        if (typeof bridge.onOsLock !== 'function') {
+          console.warn('Samstem: vinduet mangler varsel om skjermlås fra operativsystemet (preload); bare inaktivitetslåsen virker.');
+          return noop;
+        }
+        const off = bridge.onOsLock(listener);
+        return typeof off === 'function' ? off : noop;
+      },
     };
   }
   return {
@@ -64,6 +81,7 @@ export function detectPlatform(win: WindowLike = globalThis as unknown as Window
       }
       return { brokerUrl: trimSlash(loc.origin), version, platform: 'web' };
     },
+    onOsLock: () => noop,
   };
 }
 

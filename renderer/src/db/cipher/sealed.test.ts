@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoFixtures } from '../../../../fixtures/demo';
 import type { MedicationRead } from '../../../../shared/model';
 import { SamstemDb } from '../db';
 import { loadRead, saveRead } from '../reads';
+import { useTestDbs } from '../testDb';
 import { InsecureKeyStoreError, keysFromStorageKey, loadAtRestKeys, webKeys } from './keys';
 import { blindIndex, seal, TamperedDataError, unseal } from './sealed';
 
@@ -14,16 +15,7 @@ function readOf(i: number): MedicationRead {
   return { readId: `r-${i}`, patient: d.patient, prescriptions: d.prescriptions, pll: d.pll, dispensings: d.dispensings, criticalInfo: d.criticalInfo, rfFetchedAt: now.toISOString(), kjFetchedAt: now.toISOString(), errors: [] };
 }
 
-let n = 0;
-const opened: SamstemDb[] = [];
-function freshDb() {
-  const db = new SamstemDb(`crypto-test-${++n}`);
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
+const freshDb = useTestDbs('crypto-test').bare;
 
 /** Every string a reader of the raw IndexedDB records could see, bytes decoded every usual way. */
 function rawText(value: unknown): string {
@@ -117,11 +109,11 @@ describe('encryption at rest', () => {
     const sealed = await seal(first, 'x', 'c');
     db.close();
     const reopened = new SamstemDb(db.name);
-    opened.push(reopened);
     const [again, racing] = await Promise.all([webKeys(reopened), webKeys(reopened)]);
     expect(await unseal(again, sealed, 'c')).toBe('x');
     expect(await blindIndex(racing, '1')).toBe(await blindIndex(first, '1'));
     expect(await reopened.keys.count()).toBe(2);
+    reopened.close(); // the database itself is deleted (by name) with `db` after the test
   });
 
   it('electron: derives the same keys from the same OS-protected key, and refuses basic_text', async () => {

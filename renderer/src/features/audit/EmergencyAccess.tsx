@@ -6,8 +6,10 @@ import { useId, useState } from 'react';
 import type { IdentityKind } from '../../../../shared/model';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { openPatient, patientClosed, selectPatient } from '../patient/patientSlice';
-import { nbEmergency as t } from '../ward/texts';
+import { nb } from '../../i18n/nb';
 import { useAudit } from './useAudit';
+
+const t = nb.emergency;
 
 export const MIN_REASON_LENGTH = 10;
 
@@ -35,7 +37,7 @@ export function EmergencyAccessForm({ identityNumber, kind }: { identityNumber: 
           () => void dispatch(openPatient({ identityNumber, kind, emergencyReason: text })),
           (err: unknown) => {
             setBusy(false);
-            setError(`Akuttilgangen kunne ikke logges, og pasienten ble ikke åpnet: ${err instanceof Error ? err.message : String(err)}`);
+            setError(t.logFailed(err instanceof Error ? err.message : String(err)));
           },
         );
       }}

@@ -1,20 +1,16 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SamstemDb } from '../../db/db';
+import { describe, expect, it } from 'vitest';
+import { useTestDbs } from '../../db/testDb';
 import { webKeys } from '../../db/cipher/keys';
 import { BrokerError } from '../../api/errors';
 import { appendAudit, createAuditPoster, createAuditShipRunner, readAudit, shipAudit, verifyAuditChain, type AuditInput, type AuditShipAnswer, type ShippedAuditEntry } from './auditLog';
 
-let n = 0;
-const opened: SamstemDb[] = [];
+const dbs = useTestDbs('audit-test');
+/** A fresh database and its keys, not attached (the code under test seals by hand). */
 async function setup() {
-  const db = new SamstemDb(`audit-test-${++n}`);
-  opened.push(db);
+  const db = dbs.bare();
   return { db, keys: await webKeys(db) };
 }
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
 
 const nurse = { userId: 'nurse-sigrid', role: 'nurse' };
 const PATIENT = '23013106088';

@@ -11,7 +11,8 @@ import { blindIndex, seal, sha256Hex, unseal, type AtRestKeys } from '../../db/c
 import { BrokerError } from '../../api/errors';
 import { nb } from '../../i18n/nb';
 
-export type AuditAction = 'patient-open' | 'patient-view' | 'send' | 'print' | 'emergency-access' | 'ward-download' | 'ward-view' | 'lock' | 'unlock';
+/** 'outbox-discard': the doctor threw away a send RF refused on replay (it is never sent). */
+export type AuditAction = 'patient-open' | 'patient-view' | 'send' | 'print' | 'emergency-access' | 'ward-download' | 'ward-view' | 'lock' | 'unlock' | 'cache-purge' | 'outbox-discard';
 
 export interface AuditInput {
   userId: string;
@@ -81,7 +82,7 @@ export function appendAudit(db: SamstemDb, keys: AtRestKeys, input: AuditInput):
         if (!(err instanceof ChainMoved)) throw err;
       }
     }
-    throw new Error('Revisjonsloggen ble endret av et annet vindu mens vi skrev; handlingen ble ikke logget.');
+    throw new Error(nb.audit.raced);
   };
   const next = (queues.get(db) ?? Promise.resolve()).then(run, run);
   queues.set(db, next.catch(() => undefined));
@@ -95,9 +96,9 @@ export async function verifyAuditChain(db: SamstemDb): Promise<ChainCheck> {
   const rows = await db.audit.orderBy('seq').toArray();
   const prevOf = new Map<string, string>();
   for (const row of rows) {
-    if (row.prevHash !== (prevOf.get(row.userId) ?? '')) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: 'Oppføringen peker ikke på oppføringen før (en oppføring er fjernet, satt inn eller flyttet).' };
+    if (row.prevHash !== (prevOf.get(row.userId) ?? '')) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: nb.audit.brokenLink };
     const { seq: _s, hash, shippedAt: _sh, ...content } = row;
-    if ((await hashOf(content)) !== hash) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: 'Innholdet i oppføringen er endret etter at den ble skrevet.' };
+    if ((await hashOf(content)) !== hash) return { ok: false, entries: rows.length, brokenAt: row.seq!, problem: nb.audit.altered };
     prevOf.set(row.userId, hash);
   }
   return { ok: true, entries: rows.length };
@@ -119,13 +120,25 @@ export async function readAudit(db: SamstemDb, keys: AtRestKeys, identityNumber?
 /** An entry as POST /audit takes it (the identity number and reason unsealed). */
 export type ShippedAuditEntry = Omit<AuditEntry, 'shippedAt'> & { hash: string; prevHash: string };
 
+/** The newest entry the broker holds on this device's chain (see broker/audit-ingest.ts). */
+export interface BrokerChainHead {
+  seq: number;
+  hash: string;
+  at: string;
+}
+
 /** What the broker answers to POST /audit. */
 export interface AuditShipAnswer {
   accepted: number[];
   duplicates: number[];
   continuous: boolean;
   breaks: { seq: number; prevHash: string; expected: string; expectedSeq: number }[];
+  /** Only when asked with `chainFrom`: null when the broker holds nothing of that chain. */
+  head?: BrokerChainHead | null;
 }
+
+/** The broker call: POST /audit with these entries (may be empty with `chainFrom`, a head query). */
+export type AuditPoster = (entries: ShippedAuditEntry[], options?: { chainFrom?: string }) => Promise<AuditShipAnswer>;
 
 export interface ShipResult {
   /** Entries the broker took in this run (also ones it already had). */
@@ -144,7 +157,7 @@ export const AUDIT_SHIP_BATCH = 200;
  * is the broker call (see `createAuditPoster`); a failure stops the run, and what was not accepted
  * stays unshipped for the next run (re-sending is harmless: the broker is idempotent on the hash).
  */
-export async function shipAudit(db: SamstemDb, keys: AtRestKeys, userId: string, post: (entries: ShippedAuditEntry[]) => Promise<AuditShipAnswer>): Promise<ShipResult> {
+export async function shipAudit(db: SamstemDb, keys: AtRestKeys, userId: string, post: AuditPoster): Promise<ShipResult> {
   const pending = (await db.audit.orderBy('seq').toArray()).filter((r) => !r.shippedAt && r.userId === userId);
   const result: ShipResult = { shipped: 0, continuous: true, breaks: [] };
   for (let i = 0; i < pending.length; i += AUDIT_SHIP_BATCH) {
@@ -162,7 +175,7 @@ export async function shipAudit(db: SamstemDb, keys: AtRestKeys, userId: string,
     result.shipped += batch.filter((e) => accepted.has(e.seq)).length;
     if (!answer.continuous) result.continuous = false;
     result.breaks.push(...answer.breaks);
-    if (batch.some((e) => !accepted.has(e.seq))) throw new Error('Ikke alle oppføringene i revisjonsloggen ble tatt imot; resten sendes på nytt senere.');
+    if (batch.some((e) => !accepted.has(e.seq))) throw new Error(nb.audit.notAllAccepted);
   }
   return result;
 }
@@ -171,14 +184,14 @@ export async function shipAudit(db: SamstemDb, keys: AtRestKeys, userId: string,
  * The broker call for `shipAudit`: POST {base}/audit with the user's bearer token. Throws a
  * BrokerError (Norwegian message, the broker's diagnostics as detail) when it is not accepted.
  */
-export function createAuditPoster(baseUrl: string, token: string | null, fetchImpl: typeof fetch = (i, init) => globalThis.fetch(i, init), timeoutMs = 20_000): (entries: ShippedAuditEntry[]) => Promise<AuditShipAnswer> {
+export function createAuditPoster(baseUrl: string, token: string | null, fetchImpl: typeof fetch = (i, init) => globalThis.fetch(i, init), timeoutMs = 20_000): AuditPoster {
   const url = `${baseUrl.replace(/\/+$/, '')}/audit`;
-  return async (entries) => {
+  return async (entries, options) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     let res: Response;
     try {
-      res = await fetchImpl(url, { method: 'POST', headers, body: JSON.stringify({ entries }), signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
+      res = await fetchImpl(url, { method: 'POST', headers, body: JSON.stringify({ entries, ...(options?.chainFrom ? { chainFrom: options.chainFrom } : {}) }), signal: AbortSignal.timeout(timeoutMs), cache: 'no-store' });
     } catch (err) {
       const name = (err as { name?: string } | null)?.name;
       throw new BrokerError(name === 'TimeoutError' || name === 'AbortError' ? { kind: 'timeout', message: nb.errors.timeout } : { kind: 'network', message: nb.errors.network });
@@ -193,11 +206,12 @@ export function createAuditPoster(baseUrl: string, token: string | null, fetchIm
       const issues = (json as { issue?: { diagnostics?: string }[] } | undefined)?.issue;
       const detail = issues?.map((i) => i.diagnostics).filter(Boolean).join(' ') || `HTTP ${res.status}`;
       const kind = res.status === 401 ? 'unauthorized' : res.status >= 500 ? 'server' : 'rejected';
-      throw new BrokerError({ kind, status: res.status, message: 'Revisjonsloggen kunne ikke sendes; den sendes på nytt senere.', detail });
+      throw new BrokerError({ kind, status: res.status, message: nb.audit.shipFailed, detail });
     }
     const a = json as Partial<AuditShipAnswer> | undefined;
-    if (!a || !Array.isArray(a.accepted) || !Array.isArray(a.duplicates) || typeof a.continuous !== 'boolean' || !Array.isArray(a.breaks)) {
-      throw new BrokerError({ kind: 'format', status: res.status, message: 'Svaret på revisjonsloggen har et format vi ikke kjenner; den sendes på nytt senere.' });
+    const headOk = a?.head === undefined || a.head === null || (typeof a.head === 'object' && Number.isInteger(a.head.seq) && typeof a.head.hash === 'string' && typeof a.head.at === 'string');
+    if (!a || !Array.isArray(a.accepted) || !Array.isArray(a.duplicates) || typeof a.continuous !== 'boolean' || !Array.isArray(a.breaks) || !headOk) {
+      throw new BrokerError({ kind: 'format', status: res.status, message: nb.audit.shipFormat });
     }
     return a as AuditShipAnswer;
   };
@@ -208,7 +222,7 @@ export function createAuditPoster(baseUrl: string, token: string | null, fetchIm
  * ships once more (entries written meanwhile go too); calls piling up meanwhile share that one run.
  * `connect` gives the broker call for the user (URL and token), e.g. `createAuditPoster`.
  */
-export function createAuditShipRunner(db: SamstemDb, keys: AtRestKeys, connect: (userId: string) => Promise<(entries: ShippedAuditEntry[]) => Promise<AuditShipAnswer>>): (userId: string) => Promise<ShipResult> {
+export function createAuditShipRunner(db: SamstemDb, keys: AtRestKeys, connect: (userId: string) => Promise<AuditPoster>): (userId: string) => Promise<ShipResult> {
   let tail: Promise<unknown> = Promise.resolve();
   let waiting: { userId: string; run: Promise<ShipResult> } | undefined;
   return (userId) => {
@@ -222,4 +236,46 @@ export function createAuditShipRunner(db: SamstemDb, keys: AtRestKeys, connect: 
     tail = entry.run.catch(() => undefined);
     return entry.run;
   };
+}
+
+/** The result of comparing this device's log with the broker's copy of it. */
+export type TailCheck =
+  | { ok: true; compared: boolean }
+  | { ok: false; kind: 'missing-tail'; lastLocal: number; brokerSeq: number; message: string }
+  | { ok: false; kind: 'differs'; brokerSeq: number; message: string };
+
+/** The hash of the user's first entry on this device: where her chain here starts. */
+export async function chainStartOf(db: SamstemDb, userId: string): Promise<string | undefined> {
+  return (await db.audit.orderBy('seq').filter((r) => r.userId === userId).first())?.hash;
+}
+
+/**
+ * Compares the broker's head of this device's chain with the local log. The broker's newest entry
+ * must be here: when it is not, entries were deleted here after they were shipped (or the log was
+ * replaced). A hash chain alone cannot show a missing tail; this can, whenever the broker answers.
+ */
+export async function checkAuditTail(db: SamstemDb, userId: string, head: BrokerChainHead | null | undefined): Promise<TailCheck> {
+  if (!head) return { ok: true, compared: false };
+  const mine = (await db.audit.orderBy('seq').toArray()).filter((r) => r.userId === userId);
+  if (mine.some((r) => r.hash === head.hash)) return { ok: true, compared: true };
+  const sameSeq = mine.find((r) => r.seq === head.seq);
+  if (sameSeq) {
+    return { ok: false, kind: 'differs', brokerSeq: head.seq, message: nb.audit.tailDiffers(head.seq) };
+  }
+  const lastLocal = mine.filter((r) => r.seq! < head.seq).at(-1)?.seq ?? 0;
+  return {
+    ok: false,
+    kind: 'missing-tail',
+    lastLocal,
+    brokerSeq: head.seq,
+    message: nb.audit.tailMissing(lastLocal, head.seq),
+  };
+}
+
+/** Asks the broker for the head of this device's chain for the user, and compares (needs the network). */
+export async function checkAuditTailWithBroker(db: SamstemDb, userId: string, post: AuditPoster): Promise<TailCheck> {
+  const from = await chainStartOf(db, userId);
+  if (!from) return { ok: true, compared: false };
+  const answer = await post([], { chainFrom: from });
+  return checkAuditTail(db, userId, answer.head);
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import xml from '../../../../fixtures/fest/fest-curated.xml?raw';
-import { catalogueState, loadCatalogue, resetCatalogueForTests } from './catalogue';
+import { catalogueState, loadCatalogue, preloadCatalogue, resetCatalogueForTests } from './catalogue';
 import { medicineRefOf } from './PrescribePanel';
 
 afterEach(() => resetCatalogueForTests());
@@ -16,6 +16,25 @@ describe('the catalogue in the renderer', () => {
     expect(s.safety.interactions.length).toBeGreaterThan(0);
     const ref = medicineRefOf(hit!.product);
     expect(ref).toMatchObject({ name: 'Marevan tab 2,5 mg', atc: 'B01AA03', kind: 'brand', festId: hit!.product.id });
+  });
+
+  it('is read once per window: a preload, a load while it runs and a load after it share one read', async () => {
+    let reads = 0;
+    const source = async () => {
+      reads++;
+      return xml;
+    };
+    const first = loadCatalogue(source);
+    expect(catalogueState().status).toBe('loading');
+    preloadCatalogue(); // already loading: nothing new
+    const second = loadCatalogue(source);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.status).toBe('ready');
+    expect(b).toBe(a);
+    expect(await loadCatalogue(source)).toBe(a);
+    expect(reads).toBe(1);
+    // the search index is built on first use and answers like a fresh one
+    if (a.status === 'ready') expect(a.index.size).toBe(a.fest.products.length);
   });
 
   it('a broken file is a visible failure (checks not running), never an empty catalogue', async () => {

@@ -5,11 +5,11 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { DEFAULT_SETTINGS, numberSetting } from '../../db/db';
 import { loadRead, type CachedRead } from '../../db/reads';
-import { nbOffline } from '../ward/texts';
 import { ResidentCard } from '../ward/WardPanel';
 import { residentSchedule } from '../ward/wardModel';
 import { dataTime } from './dataTime';
 import { useVault } from './vault';
+import { nb } from '../../i18n/nb';
 
 export function CachedReadOffer({ identityNumber }: { identityNumber: string }) {
   const { db, keys } = useVault();
@@ -33,12 +33,12 @@ export function CachedReadOffer({ identityNumber }: { identityNumber: string }) 
   if (!cached) return null;
   return (
     <div className="cached-offer" data-testid="cached-read-offer">
-      <p>{nbOffline.cachedAvailable(dataTime(cached.fetchedAt))}</p>
+      <p>{nb.offline.cachedAvailable(dataTime(cached.fetchedAt))}</p>
       {show ? (
-        <ResidentCard resident={residentSchedule(cached.read, cached.fetchedAt)} staleHours={staleHours} onBack={() => setShow(false)} backLabel={nbOffline.hideCached} />
+        <ResidentCard resident={residentSchedule(cached.read, cached.fetchedAt)} staleHours={staleHours} onBack={() => setShow(false)} backLabel={nb.offline.hideCached} />
       ) : (
         <button type="button" className="btn btn-secondary" onClick={() => setShow(true)}>
-          {nbOffline.showCached}
+          {nb.offline.showCached}
         </button>
       )}
     </div>

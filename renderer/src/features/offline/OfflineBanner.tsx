@@ -1,8 +1,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { nbOffline } from '../ward/texts';
 import { useConnectivity } from './connectivity';
 import { dataTime } from './dataTime';
 import { useVault } from './vault';
+import { nb } from '../../i18n/nb';
 
 /** Shown on every screen while offline: the app runs on stored data, and says from when. */
 export function OfflineBanner() {
@@ -13,8 +13,8 @@ export function OfflineBanner() {
   if (online) return null;
   return (
     <div className="offline-banner" role="status" data-testid="offline-banner">
-      <strong>{oldest ? nbOffline.banner(dataTime(oldest)) : nbOffline.bannerNoData}</strong>
-      <span>{nbOffline.bannerDetail}</span>
+      <strong>{oldest ? nb.offline.banner(dataTime(oldest)) : nb.offline.bannerNoData}</strong>
+      <span>{nb.offline.bannerDetail}</span>
     </div>
   );
 }

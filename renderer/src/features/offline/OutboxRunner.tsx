@@ -1,9 +1,12 @@
-// Replays the outbox while online: when the window comes online, and every minute while sends wait.
-// Conflicts stay in the outbox for the doctor and are counted on screen.
+// Replays the outbox while the browser has a network: when the window comes online, and every minute
+// while sends wait. It also runs when the last broker call failed (the banner shows "Frakoblet"):
+// the replay itself is the probe, and its answer tells connectivity the broker is back.
+// Conflicts stay in the outbox for the doctor and are counted on screen (the patient shows what to do).
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect } from 'react';
 import { defaultExtra } from '../../app/extra';
 import { useAppSelector } from '../../app/hooks';
+import { nb } from '../../i18n/nb';
 import { platform } from '../../platform';
 import { selectUserId } from '../session/sessionSlice';
 import { useConnectivity } from './connectivity';
@@ -14,13 +17,13 @@ const REPLAY_EVERY_MS = 60_000;
 
 export function OutboxRunner() {
   const { db, keys } = useVault();
-  const { online } = useConnectivity();
+  const { browserOnline } = useConnectivity();
   const userId = useAppSelector(selectUserId);
   const counts = useLiveQuery(async () => ({ pending: await db.outbox.where('state').anyOf('pending', 'sending').count(), conflicts: await db.outbox.where('state').equals('conflict').count() }), [db]);
   const pending = counts?.pending ?? 0;
 
   useEffect(() => {
-    if (!online || !userId || pending === 0) return;
+    if (!browserOnline || !userId || pending === 0) return;
     const run = async () => {
       const [{ createSendClient }, info, broker] = await Promise.all([import('../send/sendClient'), platform().getAppInfo(), defaultExtra.broker()]);
       const client = createSendClient(info.brokerUrl);
@@ -31,13 +34,12 @@ export function OutboxRunner() {
     go();
     const id = setInterval(go, REPLAY_EVERY_MS);
     return () => clearInterval(id);
-  }, [online, userId, pending, db, keys]);
+  }, [browserOnline, userId, pending, db, keys]);
 
   if (!counts || (counts.pending === 0 && counts.conflicts === 0)) return null;
   return (
     <p className={counts.conflicts > 0 ? 'status status-warning' : 'status'} role="status" data-testid="outbox-status">
-      {counts.pending > 0 && `Venter på sending (utboks): ${counts.pending} sending${counts.pending === 1 ? '' : 'er'} sendes når forbindelsen er tilbake. `}
-      {counts.conflicts > 0 && `${counts.conflicts} sending${counts.conflicts === 1 ? '' : 'er'} ble avvist og må behandles av lege.`}
+      {[counts.pending > 0 ? nb.outbox.pending(counts.pending) : null, counts.conflicts > 0 ? nb.outbox.conflicts(counts.conflicts) : null].filter(Boolean).join(' ')}
     </p>
   );
 }

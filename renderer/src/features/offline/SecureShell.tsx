@@ -4,10 +4,12 @@
 
 import type { ReactNode } from 'react';
 import { useAppSelector } from '../../app/hooks';
+import { AuditChainAlert, AuditLogPanel } from '../audit/AuditLogPanel';
 import { AuditObserver } from '../audit/AuditObserver';
 import { SessionLock } from '../lock/SessionLock';
 import { selectUserId } from '../session/sessionSlice';
 import { findUser } from '../session/users';
+import { StorageGate } from '../storage/StorageGate';
 import { WardPanel } from '../ward/WardPanel';
 import { OfflineBanner } from './OfflineBanner';
 import { OutboxRunner } from './OutboxRunner';
@@ -20,16 +22,20 @@ export function SecureShell({ children }: { children: ReactNode }) {
   const content = (
     <>
       <OfflineBanner />
+      <AuditChainAlert />
       <AuditObserver />
       <LocalSealer />
       <OutboxRunner />
       {wardUser && <WardPanel />}
       {children}
+      <AuditLogPanel />
     </>
   );
   return (
     <VaultGate>
-      <SessionLock>{content}</SessionLock>
+      <StorageGate wardUser={wardUser}>
+        <SessionLock>{content}</SessionLock>
+      </StorageGate>
     </VaultGate>
   );
 }

@@ -1,37 +1,16 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoPatients } from '../../../../fixtures/demo/patients';
-import { webKeys } from '../../db/cipher/keys';
-import { attachKeys, localListFor, SamstemDb } from '../../db/db';
+import { localListFor } from '../../db/db';
+import { everythingStored, useTestDbs } from '../../db/testDb';
 import { writeOperationOutcome, writeSendMedicationResponse } from '../../../../shared/fhir/sendMedication';
 import { createSendClient } from '../send/sendClient';
 import { DuplicateSendError, outboxConflicts, outcomeOfError, queueSend, replayOutbox, replaySender, settleQueued, type ReplayOutcome } from './outbox';
 
 const now = new Date('2026-11-26T09:00:00Z');
 const demo = buildDemoPatients(now).filter((d) => d.local.length > 0);
-let n = 0;
-const opened: SamstemDb[] = [];
-async function setup() {
-  const db = new SamstemDb(`outbox-test-${++n}`);
-  opened.push(db);
-  const keys = await webKeys(db);
-  attachKeys(db, keys);
-  return { db, keys };
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
-
-/** Everything stored in every table, as one string (binary values decoded as text too). */
-async function everything(db: SamstemDb): Promise<string> {
-  const parts: string[] = [];
-  for (const table of db.tables) {
-    for (const row of await table.toArray()) {
-      parts.push(JSON.stringify(row, (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v)));
-    }
-  }
-  return parts.join('\n');
-}
+const dbs = useTestDbs('outbox-test');
+const setup = dbs.open;
 
 const queued = (i: number, key = `key-${i}`) => {
   const d = demo[i]!;
@@ -67,7 +46,7 @@ describe('outbox', () => {
     // The local change is sealed as well: no drug name, dose text or identity number in clear text.
     expect(await db.localList.count()).toBe(0);
     expect(await db.localSealed.count()).toBe(q.localAfter.length);
-    const raw = await everything(db);
+    const raw = await everythingStored(db);
     for (const s of [q.patientId, 'etter sending 0', ...q.localAfter.map((e) => e.medicine.name)]) expect(raw, s).not.toContain(s);
   });
 
@@ -90,19 +69,19 @@ describe('outbox', () => {
     for (let i = 0; i < 3; i++) await queueSend(db, keys, queued(i), new Date(now.getTime() + i * 1000));
     let offline = true;
     const b = broker((key) => (offline ? 'throw' : key === 'key-1' ? { kind: 'conflict', detail: 'RF er endret siden lesingen' } : { kind: 'sent' }));
-    expect(await replayOutbox(db, keys, b.send)).toEqual({ sent: [], conflicts: [], waiting: ['key-0', 'key-1', 'key-2'] });
+    expect(await replayOutbox(db, keys, b.send)).toEqual({ sent: [], conflicts: [], waiting: ['key-0', 'key-1', 'key-2'], superseded: [] });
     expect((await db.outbox.get('key-0'))).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Ingen forbindelse' });
 
     offline = false;
     const [a, again] = await Promise.all([replayOutbox(db, keys, b.send), replayOutbox(db, keys, b.send)]);
-    expect(a).toEqual({ sent: ['key-0', 'key-2'], conflicts: ['key-1'], waiting: [] });
+    expect(a).toEqual({ sent: ['key-0', 'key-2'], conflicts: ['key-1'], waiting: [], superseded: [] });
     expect(again).toBe(a);
     expect([...b.applied.keys()]).toEqual(['key-0', 'key-2']);
     expect(b.applied.get('key-0')).toEqual(queued(0).body);
     expect((await outboxConflicts(db)).map((r) => [r.idempotencyKey, r.lastError])).toEqual([['key-1', 'RF er endret siden lesingen']]);
 
     const calls = b.calls();
-    expect(await replayOutbox(db, keys, b.send)).toEqual({ sent: [], conflicts: [], waiting: [] });
+    expect(await replayOutbox(db, keys, b.send)).toEqual({ sent: [], conflicts: [], waiting: [], superseded: [] });
     expect(b.calls()).toBe(calls);
   });
 
@@ -149,12 +128,12 @@ describe('replay through the real send client (fake fetch)', () => {
     const send = replaySender(createSendClient('http://broker', b.fetchImpl), 'tok');
 
     b.setDown(true);
-    expect(await replayOutbox(db, keys, send)).toEqual({ sent: [], conflicts: [], waiting: ['key-0', 'key-1', 'key-2'] });
+    expect(await replayOutbox(db, keys, send)).toEqual({ sent: [], conflicts: [], waiting: ['key-0', 'key-1', 'key-2'], superseded: [] });
     expect(b.applied).toEqual([]);
     expect((await db.outbox.get('key-0'))?.state).toBe('pending');
 
     b.setDown(false);
-    expect(await replayOutbox(db, keys, send)).toEqual({ sent: ['key-0', 'key-2'], conflicts: ['key-1'], waiting: [] });
+    expect(await replayOutbox(db, keys, send)).toEqual({ sent: ['key-0', 'key-2'], conflicts: ['key-1'], waiting: [], superseded: [] });
     expect(b.applied).toEqual(['key-0', 'key-2']);
     const conflicts = await outboxConflicts(db);
     expect(conflicts.map((r) => [r.idempotencyKey, r.state])).toEqual([['key-1', 'conflict']]);
@@ -162,7 +141,7 @@ describe('replay through the real send client (fake fetch)', () => {
 
     // Online again later (next tick of the runner): nothing is sent twice, the conflict is kept.
     const calls = b.seen.length;
-    expect(await replayOutbox(db, keys, send)).toEqual({ sent: [], conflicts: [], waiting: [] });
+    expect(await replayOutbox(db, keys, send)).toEqual({ sent: [], conflicts: [], waiting: [], superseded: [] });
     expect(b.seen.length).toBe(calls);
     expect(b.seen.filter((k) => k === 'key-0')).toEqual(['key-0', 'key-0']); // once offline, once sent
     expect((await outboxConflicts(db)).map((r) => r.idempotencyKey)).toEqual(['key-1']);
@@ -175,7 +154,7 @@ describe('replay through the real send client (fake fetch)', () => {
     await settleQueued(db, 'key-0', { kind: 'sent' });
     await settleQueued(db, 'key-1', { kind: 'conflict', detail: 'RF er endret' });
     const b = fakeFetchBroker(new Set());
-    expect(await replayOutbox(db, keys, replaySender(createSendClient('http://broker', b.fetchImpl), null))).toEqual({ sent: [], conflicts: [], waiting: [] });
+    expect(await replayOutbox(db, keys, replaySender(createSendClient('http://broker', b.fetchImpl), null))).toEqual({ sent: [], conflicts: [], waiting: [], superseded: [] });
     expect(b.seen).toEqual([]);
     expect((await outboxConflicts(db)).map((r) => [r.idempotencyKey, r.lastError])).toEqual([['key-1', 'RF er endret']]);
     // Settling twice changes nothing: a conflict does not turn into 'sent'.

@@ -1,23 +1,15 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeSendMedicationRequest } from '../../../../shared/fhir/sendMedication';
 import { decide, reconcile } from '../../../../shared/reconcile';
-import { webKeys } from '../../db/cipher/keys';
-import { attachKeys, SamstemDb } from '../../db/db';
+import { useTestDbs } from '../../db/testDb';
 import { NOW, showcase } from '../reconcile/testSupport';
 import { patientOutbox, queueSend, replayOutbox } from './outbox';
 
-let n = 0;
-const opened: SamstemDb[] = [];
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
+const dbs = useTestDbs('patient-outbox');
 
 async function queuedChangeOfDose() {
-  const db = new SamstemDb(`patient-outbox-${++n}`);
-  opened.push(db);
-  const keys = await webKeys(db);
-  attachKeys(db, keys);
+  const { db, keys } = await dbs.open();
   const { read, local } = showcase();
   const rows = reconcile({ patient: read.patient, local, read }, null, NOW).rows;
   const selo = rows.find((r) => r.name.startsWith('Selo-Zok'))!;
@@ -36,8 +28,12 @@ describe("a patient's sends in the outbox", () => {
     expect(before.waiting).toEqual([{ key: 'k-1', createdAt: NOW.toISOString(), recalls: plan.recalls.map((r) => r.reseptId), newPrescriptions: plan.newPrescriptions.map((p) => p.medicine.name) }]);
     expect(await patientOutbox(db, keys, '01010112345')).toEqual({ waiting: [], conflicts: [] });
 
-    await replayOutbox(db, keys, async () => ({ kind: 'conflict', detail: 'Legemiddellisten i RF er endret.' }));
-    expect(await patientOutbox(db, keys, read.patient.identityNumber)).toEqual({ waiting: [], conflicts: [{ key: 'k-1', createdAt: NOW.toISOString(), detail: 'Legemiddellisten i RF er endret.' }] });
+    await replayOutbox(db, keys, async () => ({ kind: 'conflict', detail: 'Legemiddellisten i RF er endret.' }), () => new Date(NOW.getTime() + 60_000));
+    // The conflict says what RF answered, when, and what the refused send held (for the doctor to decide).
+    expect(await patientOutbox(db, keys, read.patient.identityNumber)).toEqual({
+      waiting: [],
+      conflicts: [{ key: 'k-1', createdAt: NOW.toISOString(), detail: 'Legemiddellisten i RF er endret.', conflictAt: new Date(NOW.getTime() + 60_000).toISOString(), recalls: plan.recalls.map((r) => r.reseptId), newPrescriptions: plan.newPrescriptions.map((p) => p.medicine.name) }],
+    });
   });
 
   it('a sent row is no longer shown', async () => {

@@ -1,22 +1,14 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoPatients } from '../../../../fixtures/demo/patients';
 import { InsecureKeyStoreError } from '../../db/cipher/keys';
-import { keysOf, localPatients, SamstemDb } from '../../db/db';
+import { keysOf, localPatients } from '../../db/db';
+import { useTestDbs } from '../../db/testDb';
 import { seedOnFirstStart } from '../../db/seed';
 import { detectPlatform } from '../../platform';
 import { loadVault } from './vault';
 
-let n = 0;
-const opened: SamstemDb[] = [];
-function freshDb() {
-  const db = new SamstemDb(`vault-test-${++n}`);
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
+const freshDb = useTestDbs('vault-test').bare;
 
 const keyBase64 = btoa(String.fromCharCode(...Array.from({ length: 32 }, (_, i) => i * 7)));
 const electron = (protection: 'os' | 'basic_text') =>

@@ -8,7 +8,7 @@ import { appDb, attachKeys, META_KEYS, sealLocalData, type SamstemDb } from '../
 import { InsecureKeyStoreError, loadAtRestKeys, type KeySource } from '../../db/cipher/keys';
 import type { AtRestKeys } from '../../db/cipher/sealed';
 import { platform } from '../../platform';
-import { nbOffline } from '../ward/texts';
+import { nb } from '../../i18n/nb';
 
 export interface Vault {
   db: SamstemDb;
@@ -61,20 +61,26 @@ export function VaultGate({ children, load = loadVault }: { children: ReactNode;
     };
   }, [load]);
 
-  if (state.status === 'loading') return <p className="status" role="status">{nbOffline.vaultLoading}</p>;
+  if (state.status === 'loading') return <p className="status" role="status">{nb.offline.vaultLoading}</p>;
   if (state.status === 'insecure') {
     return (
       <section className="panel status-error" role="alert" data-testid="insecure-key-store">
-        <h1>{nbOffline.insecureTitle}</h1>
-        <p>{nbOffline.insecureBody}</p>
-        <p>{nbOffline.insecureWhat}</p>
+        <h1>{nb.offline.insecureTitle}</h1>
+        <p>{nb.offline.insecureBody}</p>
+        <p>{nb.offline.insecureWhat}</p>
       </section>
     );
   }
   if (state.status === 'failed') {
     return (
       <section className="panel status-error" role="alert" data-testid="vault-failed">
-        <h1>{nbOffline.vaultFailedTitle}</h1>
+        <h1>{nb.storage.openFailedTitle}</h1>
+        <p>{nb.storage.openFailedWhy}</p>
+        <ol>
+          {nb.storage.openFailedWhat.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ol>
         <p className="detail">{state.message}</p>
       </section>
     );

@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { parseIdentityNumber, formatIdentityNumber } from '../../../../shared/identity';
 import { nb } from '../../i18n/nb';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { appDb, localPatients } from '../../db/db';
-import { openPatient, selectPatient } from './patientSlice';
+import { openPatient, selectPatient, warmPatientToken } from './patientSlice';
+import { patientTokens } from './tokenCache';
 import { readAudit } from '../audit/auditLog';
 import { useVault } from '../offline/vault';
 import { selectUserId } from '../session/sessionSlice';
@@ -19,6 +20,14 @@ export function PatientSearch() {
   const hintId = useId();
   const errorId = useId();
   const t = nb.patient;
+  const userId = useAppSelector(selectUserId);
+
+  // The token for the first open is fetched while the user types; it goes with the session.
+  useEffect(() => {
+    if (!userId) return;
+    dispatch(warmPatientToken());
+    return () => patientTokens.forget(userId);
+  }, [dispatch, userId]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -2,12 +2,14 @@
 // and the read itself (server data that is not stored in Dexie). Cleared on sign-out and on every
 // new open, so a failure never leaves an older read on screen.
 
-import { createAsyncThunk, createSlice } from '@reduxjs/toolkit';
+import { createAsyncThunk, createSlice, type ThunkAction, type UnknownAction } from '@reduxjs/toolkit';
 import type { IdentityKind, MedicationRead } from '../../../../shared/model';
-import { toErrorInfo, type BrokerErrorInfo } from '../../api/errors';
+import { BrokerError, toErrorInfo, type BrokerErrorInfo } from '../../api/errors';
 import type { ThunkExtra } from '../../app/extra';
+import type { BrokerClient } from '../../api/broker';
 import { nb } from '../../i18n/nb';
 import { signedOut, type SessionState } from '../session/sessionSlice';
+import { patientTokens } from './tokenCache';
 
 export interface PatientState {
   /** The identity number asked for, or null when no patient is open. */
@@ -38,6 +40,9 @@ export interface OpenPatientArg {
   emergencyReason?: string;
 }
 
+/** Broker clients already resolved, per thunk extra (the app has one; tests bring their own). */
+const knownBrokers = new WeakMap<ThunkExtra, BrokerClient>();
+
 export const openPatient = createAsyncThunk<
   MedicationRead,
   OpenPatientArg,
@@ -46,13 +51,39 @@ export const openPatient = createAsyncThunk<
   const userId = getState().session.userId;
   if (!userId) return rejectWithValue({ kind: 'no-session', message: nb.errors.noSession });
   try {
-    const broker = await extra.broker();
-    const token = await broker.getToken(userId);
-    return await broker.getMedication({ value: arg.identityNumber, kind: arg.kind }, token, arg.emergencyReason ? { emergencyReason: arg.emergencyReason } : undefined);
+    // With the client and a valid token at hand, the request leaves before React renders the
+    // loading state (that render runs in a microtask after this dispatch), not after it.
+    const broker = knownBrokers.get(extra) ?? (await extra.broker());
+    knownBrokers.set(extra, broker);
+    const read = async (token: string | null) =>
+      broker.getMedication({ value: arg.identityNumber, kind: arg.kind }, token, arg.emergencyReason ? { emergencyReason: arg.emergencyReason } : undefined);
+    const kept = patientTokens.peek(userId);
+    const { token, fresh } = kept !== undefined ? { token: kept, fresh: false } : await patientTokens.get(userId, () => broker.getToken(userId));
+    try {
+      return await read(token);
+    } catch (err) {
+      // A kept token the broker no longer accepts (expired early, new signing key): once more with a fresh one.
+      if (fresh || !(err instanceof BrokerError) || err.info.status !== 401) throw err;
+      patientTokens.forget(userId);
+      return await read((await patientTokens.get(userId, () => broker.getToken(userId))).token);
+    }
   } catch (err) {
     return rejectWithValue(toErrorInfo(err));
   }
 });
+
+/**
+ * Fetches the signed-in user's token ahead of the first open (from the search field), so the
+ * first patient opened does not wait for it. Failures are left to the open, which reports them.
+ */
+export const warmPatientToken = (): ThunkAction<void, { session: SessionState }, ThunkExtra, UnknownAction> => (_dispatch, getState, extra) => {
+  const userId = getState().session.userId;
+  if (!userId) return;
+  void extra
+    .broker()
+    .then((broker) => patientTokens.get(userId, () => broker.getToken(userId)))
+    .catch(() => undefined);
+};
 
 export const patientSlice = createSlice({
   name: 'patient',

@@ -2,6 +2,8 @@
 // (morgen / midt på dagen / kveld / natt), then "ved behov" and doses without a fixed time.
 import { dosesByTimeOfDay, formatDosage } from '../../../../shared/dosage';
 import type { LocalListEntry, TimeOfDay } from '../../../../shared/model';
+import { isoDateOf } from '../../../../shared/reconcile/dates';
+import { isStopped } from '../../../../shared/reconcile';
 
 export type PrintSlot = TimeOfDay | 'asNeeded' | 'unscheduled';
 export const PRINT_SLOTS: readonly PrintSlot[] = ['morning', 'midday', 'evening', 'night', 'asNeeded', 'unscheduled'];
@@ -23,8 +25,10 @@ export interface PrintSchedule {
 }
 
 /** Current (not discontinued) entries, by time of day; medicines sorted by name within a slot. */
-export function printSchedule(entries: readonly LocalListEntry[]): PrintSchedule {
-  const current = entries.filter((e) => !e.discontinued).sort((a, b) => a.medicine.name.localeCompare(b.medicine.name, 'nb'));
+export function printSchedule(entries: readonly LocalListEntry[], now: Date = new Date()): PrintSchedule {
+  // A planned stop (a date after today) is still in use until that day, so it is printed.
+  const today = isoDateOf(now);
+  const current = entries.filter((e) => !isStopped(e.discontinued, today)).sort((a, b) => a.medicine.name.localeCompare(b.medicine.name, 'nb'));
   const slots = Object.fromEntries(PRINT_SLOTS.map((s) => [s, [] as PrintLine[]])) as Record<PrintSlot, PrintLine[]>;
   for (const e of current) {
     const by = dosesByTimeOfDay(e.dosage, { use: e.use });

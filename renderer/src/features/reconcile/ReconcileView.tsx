@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDosage } from '../../../../shared/dosage';
 import type { Dosage, LocalListEntry, MedicationRead } from '../../../../shared/model';
-import { chainHead, MAX_READ_AGE_HOURS, NEEDS_DECISION, reconcile, ROW_GROUPS, SEVERITY_ORDER, type Finding, type ReconcileRow } from '../../../../shared/reconcile';
+import { chainHead, MAX_READ_AGE_HOURS, NEEDS_DECISION, reconcile, ROW_GROUPS, SEVERITY_ORDER, stopLabel, type Finding, type ReconcileRow } from '../../../../shared/reconcile';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { nb } from '../../i18n/nb';
 import { formatDate } from '../../i18n/format';
@@ -17,6 +17,7 @@ import { useReconciliation } from './useReconciliation';
 import { decisionCleared, decisionSet, effectiveDecisions, newLineRemoved, rowFingerprint, type RowDecision } from './workspaceSlice';
 
 const t = nb.workspace;
+// Labels of finding kinds newer than nb.workspace.findingKind (lead: move them into the message catalogue).
 
 type ActionKind = RowDecision['kind'];
 const SHORTCUTS: Record<string, ActionKind> = {
@@ -489,7 +490,7 @@ function RowItem({ row, findings, catalogue, decision, selected, editor, canDeci
               <Fact diff={diffFields.has('dose')} label={nb.reconcile.columns.dosage} value={dosageText(local.dosage, local.use)} />
               <Fact diff={diffFields.has('use')} label={nb.reconcile.columns.use} value={nb.reconcile.use[local.use] ?? local.use} />
               {local.expiresOn && <Fact diff={diffFields.has('expiry')} value={t.expires(formatDate(local.expiresOn))} />}
-              {local.discontinued && <Fact diff={false} value={t.discontinuedOn(formatDate(local.discontinued.at))} />}
+              {local.discontinued && <Fact diff={false} value={stopLabel(local.discontinued.at, row.plannedStopOn)} />}
             </>
           )}
         </SourceColumn>
@@ -497,7 +498,7 @@ function RowItem({ row, findings, catalogue, decision, selected, editor, canDeci
           {national && (
             <>
               <Fact diff={diffFields.has('strength') || diffFields.has('form')} label={nb.reconcile.columns.medicine} value={national.medicine.name} show={diffFields.has('strength') || diffFields.has('form')} />
-              <Fact diff={diffFields.has('dose')} label={nb.reconcile.columns.dosage} value={dosageText(national.dosage, national.use)} />
+              <Fact diff={diffFields.has('dose')} label={nb.reconcile.columns.dosage} value={dosageText(row.nationalDosage ?? national.dosage, national.use)} />
               <Fact diff={diffFields.has('use')} label={nb.reconcile.columns.use} value={nb.reconcile.use[national.use] ?? national.use} />
               {head ? (
                 <Fact diff={diffFields.has('status')} label={t.status} value={nb.reconcile.prescriptionStatus[head.status] ?? head.status} />
@@ -505,7 +506,7 @@ function RowItem({ row, findings, catalogue, decision, selected, editor, canDeci
                 pll && <Fact diff={false} value={t.noPrescription} />
               )}
               {(head?.expiresOn ?? pll?.expiresOn) && <Fact diff={diffFields.has('expiry')} value={t.expires(formatDate((head?.expiresOn ?? pll?.expiresOn)!))} />}
-              {pll?.discontinued && <Fact diff={false} value={t.discontinuedOn(formatDate(pll.discontinued.at))} />}
+              {pll?.discontinued && <Fact diff={false} value={stopLabel(pll.discontinued.at, row.plannedStopOn)} />}
               {(pll?.prescriber ?? head?.prescriber) && <Fact diff={diffFields.has('prescriber')} value={t.prescribedBy((pll?.prescriber ?? head?.prescriber)!.name)} />}
             </>
           )}
@@ -516,6 +517,10 @@ function RowItem({ row, findings, catalogue, decision, selected, editor, canDeci
               <Fact diff={false} value={t.dispensedOn(formatDate(disp.dispensedAt))} />
               {disp.pharmacy && <Fact diff={false} value={disp.pharmacy} />}
               {disp.dosageText && <Fact diff={false} label={nb.reconcile.columns.dosage} value={disp.dosageText} />}
+              {/* Another drug than the prescribed one was dispensed on this prescription: name it, marked as a difference. */}
+              {(row.otherDrugDispensings ?? []).map((o) => (
+                <Fact key={o.dispensingId} diff label={nb.reconcile.columns.medicine} value={`${o.name} – ${t.dispensedOn(formatDate(o.dispensedAt))}`} />
+              ))}
             </>
           )}
         </SourceColumn>

@@ -1,4 +1,6 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
+import { appDb } from '../../db/db';
 import type { MedicationRead } from '../../../../shared/model';
 import type { ReconcileRow } from '../../../../shared/reconcile';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
@@ -10,18 +12,7 @@ import { rowsStillApplying, selectSend, sendClosed, submitSend } from './sendSli
 import { diffReads, summarisePlan } from './summary';
 
 const t = nb.sendFlow;
-
-/** The outbox texts (issue 7). */
-export const nbOutbox = {
-  waiting: 'Venter på sending (utboks)',
-  queuedIntro:
-    'Ingen forbindelse med Reseptformidleren. Endringen er lagret i den lokale legemiddellisten, og sendingen ligger i utboksen. Den sendes automatisk én gang når forbindelsen er tilbake.',
-  queuedAfterLost:
-    'Sendingen ligger også i utboksen og sendes automatisk når forbindelsen er tilbake. Sender du på nytt her, brukes samme sending: den registreres bare én gang.',
-  queueFailed: 'Sendingen kunne ikke legges i utboksen. Send på nytt når forbindelsen er tilbake.',
-  conflictLater: 'Avviser Reseptformidleren sendingen (listen er endret i mellomtiden), vises den som avvist og må behandles av lege.',
-  close: 'Lukk',
-} as const;
+const ot = nb.outbox;
 
 /** Review → confirm → results; on 409 what changed; on a lost answer a retry with the same key. */
 export function SendFlow({ patientId, rows }: { patientId: string; rows: ReconcileRow[] }) {
@@ -48,6 +39,9 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
     dispatch(decisionsKept({ patientId, rowIds: keep }));
     setPruned({ kept, dropped: before - kept });
   }, [s.phase, freshRead, s.rowsBefore, rows, pruned, ws.decisions, dispatch, patientId]);
+
+  // A queued send: what the outbox has done with it since (its state is stored in clear text).
+  const queuedState = useLiveQuery(async () => (s.phase === 'queued' && s.idempotencyKey ? ((await appDb().outbox.get(s.idempotencyKey))?.state ?? null) : null), [s.phase, s.idempotencyKey]);
 
   if (!s.plan || !s.readBefore) return null;
   const summary = summarisePlan(s.readBefore, s.plan);
@@ -147,6 +141,7 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
             {summary.national ? t.doneHeading : t.savedHeading}
           </h3>
           {!summary.national && !s.localSaveError && <p data-testid="send-local-only">{t.doneLocal}</p>}
+          {s.superseded > 0 && <p data-testid="send-superseded">{ot.superseded(s.superseded)}</p>}
           {s.localSaveError && (
             <div className="status status-error" role="alert" data-testid="local-save-failed">
               <p>{t.localSaveFailed}</p>
@@ -219,12 +214,12 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
           {s.error && <p className="detail">{s.error.message}</p>}
           {s.queued && (
             <p data-testid="send-outbox">
-              <strong>{nbOutbox.waiting}.</strong> {nbOutbox.queuedAfterLost}
+              <strong>{ot.waiting}.</strong> {ot.queuedAfterLost}
             </p>
           )}
           {s.queueError && (
             <p className="detail" data-testid="send-outbox-failed">
-              {nbOutbox.queueFailed} ({s.queueError})
+              {ot.queueFailed} ({s.queueError})
             </p>
           )}
           <div className="button-row">
@@ -238,14 +233,32 @@ export function SendFlow({ patientId, rows }: { patientId: string; rows: Reconci
         </div>
       )}
       {s.phase === 'queued' && (
-        <div role="status" className="status status-warning" data-testid="send-queued">
-          <h3 id="send-heading" tabIndex={-1} ref={heading}>
-            {nbOutbox.waiting}
-          </h3>
-          <p>{nbOutbox.queuedIntro}</p>
-          <p>{nbOutbox.conflictLater}</p>
+        <div role="status" className="status status-warning" data-testid="send-queued" data-outbox-state={queuedState ?? 'pending'}>
+          {queuedState === 'sent' ? (
+            <>
+              <h3 id="send-heading" tabIndex={-1} ref={heading}>
+                {ot.sentHeading}
+              </h3>
+              <p>{ot.sentIntro}</p>
+            </>
+          ) : queuedState === 'conflict' || queuedState === 'discarded' || queuedState === 'superseded' ? (
+            <>
+              <h3 id="send-heading" tabIndex={-1} ref={heading}>
+                {ot.refusedHeading}
+              </h3>
+              <p>{ot.refusedIntro}</p>
+            </>
+          ) : (
+            <>
+              <h3 id="send-heading" tabIndex={-1} ref={heading}>
+                {ot.waiting}
+              </h3>
+              <p>{ot.queuedIntro}</p>
+              <p>{ot.conflictLater}</p>
+            </>
+          )}
           <button type="button" className="btn btn-secondary" onClick={() => dispatch(sendClosed())}>
-            {nbOutbox.close}
+            {ot.close}
           </button>
         </div>
       )}

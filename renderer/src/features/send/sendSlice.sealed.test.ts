@@ -8,6 +8,7 @@ import type { BrokerClient } from '../../api/broker';
 import { makeStore } from '../../app/store';
 import { webKeys } from '../../db/cipher/keys';
 import { appDb, attachKeys, localListFor } from '../../db/db';
+import { everythingStored } from '../../db/testDb';
 import { openPatient } from '../patient/patientSlice';
 import { decisionSet, decisionsFor, selectWorkspace } from '../reconcile/workspaceSlice';
 import { NOW, showcase } from '../reconcile/testSupport';
@@ -21,16 +22,8 @@ afterAll(async () => {
   await appDb().delete();
 });
 
-/** Everything stored in every table, as one string (binary values decoded as text too). */
-async function everything(): Promise<string> {
-  const parts: string[] = [];
-  for (const table of appDb().tables) {
-    for (const row of await table.toArray()) {
-      parts.push(JSON.stringify(row, (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v)));
-    }
-  }
-  return parts.join('\n');
-}
+/** Everything the app's database stores, as one string (binary values decoded as text too). */
+const everything = () => everythingStored(appDb());
 
 /** A store with a fake broker and send client, but the app's default saveLocal; a plan prepared. */
 async function preparedSend() {

@@ -18,6 +18,8 @@ const OK: SendResult = { prescriptionCount: 1, recallCount: 1, operations: [{ re
 interface Net {
   online: boolean;
   failQueue?: boolean;
+  /** What supersedeOutbox answers (the keys of reworked conflicts replaced). */
+  supersedes?: string[];
 }
 
 function setup(answers: (() => Promise<SendResult>)[], reads: MedicationRead[], failSave = false, net: Net = { online: true }) {
@@ -26,6 +28,8 @@ function setup(answers: (() => Promise<SendResult>)[], reads: MedicationRead[], 
   const sent: { body: unknown; key: string; token: string | null }[] = [];
   const saved: LocalListEntry[][] = [];
   const readsAsked: string[] = [];
+  const reachable: boolean[] = [];
+  const supersedeCalls: [string, string, string][] = [];
   const client: SendClient = {
     async send(body, key, token) {
       sent.push({ body: JSON.parse(JSON.stringify(body)), key, token });
@@ -53,9 +57,16 @@ function setup(answers: (() => Promise<SendResult>)[], reads: MedicationRead[], 
       settled.push([key, outcome.kind]);
     },
     isOnline: () => net.online,
+    reportReachable: (r) => {
+      reachable.push(r);
+    },
+    supersedeOutbox: async (patientId, key, madeAt) => {
+      supersedeCalls.push([patientId, key, madeAt.toISOString()]);
+      return net.supersedes ?? [];
+    },
   });
   store.dispatch(signedIn('gp-kristin'));
-  return { store, sent, saved, readsAsked, queued, settled, net };
+  return { store, sent, saved, readsAsked, queued, settled, net, reachable, supersedeCalls };
 }
 
 async function prepared(answers: (() => Promise<SendResult>)[], reads: MedicationRead[] = [], failSave = false, net: Net = { online: true }) {
@@ -138,6 +149,54 @@ describe('sign and send', () => {
     net.online = false;
     await store.dispatch(submitSend());
     expect(store.getState().send).toMatchObject({ phase: 'lost', queued: false });
+  });
+
+  it('tells connectivity: unreachable when the answer does not come (the banner shows), reachable on any answer', async () => {
+    const lost = await prepared([
+      async () => {
+        throw new BrokerError({ kind: 'network', message: 'nett' });
+      },
+      async () => OK,
+    ]);
+    await lost.store.dispatch(submitSend());
+    expect(lost.reachable).toEqual([false]);
+    await lost.store.dispatch(submitSend());
+    expect(lost.reachable).toEqual([false, true]);
+
+    const refused = await prepared([
+      async () => {
+        throw new SendConflict('Endret');
+      },
+    ]);
+    await refused.store.dispatch(submitSend());
+    expect(refused.reachable).toEqual([true]);
+    const rejected = await prepared([
+      async () => {
+        throw new BrokerError({ kind: 'rejected', message: 'Avvist', status: 422 });
+      },
+    ]);
+    await rejected.store.dispatch(submitSend());
+    expect(rejected.reachable).toEqual([true]);
+    // offline from the start: nothing was tried, so nothing is reported
+    const offline = await prepared([async () => OK], [], false, { online: false });
+    await offline.store.dispatch(submitSend());
+    expect(offline.reachable).toEqual([]);
+  });
+
+  it('a registered send replaces the outbox conflicts the doctor chose to rework, and says so; none when it failed', async () => {
+    const ok = await prepared([async () => OK], [], false, { online: true, supersedes: ['old-key'] });
+    await ok.store.dispatch(submitSend());
+    const s = ok.store.getState().send;
+    expect(s).toMatchObject({ phase: 'done', superseded: 1 });
+    expect(ok.supersedeCalls).toEqual([[ok.read.patient.identityNumber, s.idempotencyKey, s.preparedAt]]);
+    const refused = await prepared([
+      async () => {
+        throw new SendConflict('Endret');
+      },
+    ], [], false, { online: true, supersedes: ['old-key'] });
+    await refused.store.dispatch(submitSend());
+    expect(refused.supersedeCalls).toEqual([]);
+    expect(refused.store.getState().send.superseded).toBe(0);
   });
 
   it('a new send after closing gets a new key', async () => {

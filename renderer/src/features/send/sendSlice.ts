@@ -13,8 +13,8 @@ import { signedOut, type SessionState } from '../session/sessionSlice';
 import { rowFingerprint, workspaceCleared } from '../reconcile/workspaceSlice';
 import { createSendClient, SendConflict, type SendClient } from './sendClient';
 import { appDb, keysOf, saveLocalEntries } from '../../db/db';
-import { connectivity } from '../offline/connectivity';
-import { queueSend, settleQueued, type QueuedSend } from '../offline/outbox';
+import { connectivity, reportBrokerReachable } from '../offline/connectivity';
+import { queueSend, settleQueued, supersedeReworked, type QueuedSend } from '../offline/outbox';
 
 export interface SendExtra {
   sendClient(): Promise<SendClient>;
@@ -29,6 +29,10 @@ export interface SendExtra {
   settleOutbox(key: string, outcome: { kind: 'sent' } | { kind: 'conflict'; detail: string }): Promise<void>;
   /** Whether the app believes it can reach the broker (offline: straight to the outbox). */
   isOnline(): boolean;
+  /** What the attempt showed about the connection: any answer = reachable; network/timeout = not (the offline banner shows). */
+  reportReachable(reachable: boolean): void;
+  /** A send was registered: outbox conflicts of the patient the doctor chose to rework are replaced by it. */
+  supersedeOutbox(patientId: string, sentKey: string, madeAt: Date): Promise<string[]>;
 }
 
 export const defaultSendExtra: SendExtra = {
@@ -42,7 +46,7 @@ export const defaultSendExtra: SendExtra = {
   async queueOutbox(q) {
     const db = appDb();
     const keys = keysOf(db);
-    if (!keys) throw new Error('Den krypterte lokale lagringen er ikke åpnet: sendingen kan ikke legges i utboksen.');
+    if (!keys) throw new Error(nb.outbox.vaultClosed);
     await queueSend(db, keys, q);
   },
   settleOutbox(key, outcome) {
@@ -50,6 +54,14 @@ export const defaultSendExtra: SendExtra = {
   },
   isOnline() {
     return connectivity().online;
+  },
+  reportReachable(reachable) {
+    reportBrokerReachable(reachable);
+  },
+  async supersedeOutbox(patientId, sentKey, madeAt) {
+    const db = appDb();
+    const keys = keysOf(db);
+    return keys ? supersedeReworked(db, keys, patientId, sentKey, madeAt) : [];
   },
 };
 
@@ -76,6 +88,10 @@ export interface SendState {
   queued: boolean;
   /** Why it could not be put in the outbox (then only a retry by hand sends it). */
   queueError: string | null;
+  /** Refused outbox sends of this patient (the doctor chose to reconcile anew) that this send replaced. */
+  superseded: number;
+  /** When the user confirmed the plan (ISO): the time the send was made. */
+  preparedAt: string | null;
   attempts: number;
 }
 
@@ -94,6 +110,8 @@ const initialState: SendState = {
   localSaveError: null,
   queued: false,
   queueError: null,
+  superseded: 0,
+  preparedAt: null,
   attempts: 0,
 };
 
@@ -134,6 +152,7 @@ export const submitSend = createAsyncThunk<SendResult, void, { state: State; ext
       result = await (await ex.sendClient()).send(s.body, s.idempotencyKey, token);
     } catch (err) {
       if (err instanceof SendConflict) {
+        ex.reportReachable(true);
         if (s.queued) await ex.settleOutbox(s.idempotencyKey, { kind: 'conflict', detail: err.detail }).catch(() => undefined);
         // RF changed (or the read is too old): read again; the view shows what changed.
         const read = s.readBefore;
@@ -141,11 +160,19 @@ export const submitSend = createAsyncThunk<SendResult, void, { state: State; ext
         return rejectWithValue({ conflict: err.detail });
       }
       const info = toErrorInfo(err);
+      const unreachable = info.kind === 'network' || info.kind === 'timeout';
+      // Only an answer from the broker proves it is there; a local failure says nothing either way.
+      if (unreachable) ex.reportReachable(false);
+      else if (info.kind !== 'no-session' && info.kind !== 'platform' && info.kind !== 'unexpected') ex.reportReachable(true);
       // The answer did not come (or the connection is gone): the send also waits in the outbox.
-      if (info.kind === 'network' || info.kind === 'timeout') await queue();
+      if (unreachable) await queue();
       return rejectWithValue({ error: info });
     }
+    ex.reportReachable(true);
     if (s.queued) await ex.settleOutbox(s.idempotencyKey, { kind: 'sent' }).catch(() => undefined);
+    // Refused outbox sends the doctor chose to reconcile anew are replaced by this one (never others).
+    const superseded = await ex.supersedeOutbox(patientId, s.idempotencyKey, new Date(s.preparedAt ?? Date.now())).catch(() => [] as string[]);
+    if (superseded.length > 0) dispatch(sendSlice.actions.outboxSuperseded(superseded.length));
     if (s.localAfter) {
       // RF has the send now; a local failure must not read as "not sent".
       try {
@@ -166,7 +193,7 @@ export const sendSlice = createSlice({
   initialState,
   reducers: {
     sendPrepared: {
-      reducer(state, action: PayloadAction<{ patientId: string; plan: SendPlan; body: unknown; idempotencyKey: string; localAfter: LocalListEntry[]; readBefore: MedicationRead; rowsBefore: Record<string, string> }>) {
+      reducer(state, action: PayloadAction<{ patientId: string; plan: SendPlan; body: unknown; idempotencyKey: string; localAfter: LocalListEntry[]; readBefore: MedicationRead; rowsBefore: Record<string, string>; preparedAt: string }>) {
         return { ...initialState, ...action.payload, phase: 'review' };
       },
       prepare(arg: { patientId: string; plan: SendPlan; localAfter: LocalListEntry[]; readBefore: MedicationRead; rows: ReconcileRow[] }) {
@@ -177,6 +204,7 @@ export const sendSlice = createSlice({
             body: writeSendMedicationRequest(arg.plan) as unknown,
             idempotencyKey: globalThis.crypto.randomUUID(),
             rowsBefore: Object.fromEntries(rows.map((r) => [r.id, rowFingerprint(r)])),
+            preparedAt: new Date().toISOString(),
           },
         };
       },
@@ -191,6 +219,9 @@ export const sendSlice = createSlice({
     },
     queueFailed(state, action: PayloadAction<string>) {
       state.queueError = action.payload;
+    },
+    outboxSuperseded(state, action: PayloadAction<number>) {
+      state.superseded = action.payload;
     },
   },
   extraReducers: (builder) => {

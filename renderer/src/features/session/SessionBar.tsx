@@ -1,6 +1,7 @@
 import { nb } from '../../i18n/nb';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
-import { selectUserId, signedOut } from './sessionSlice';
+import { selectUserId } from './sessionSlice';
+import { appSignOutStore, signOut } from './signOut';
 import { findUser } from './users';
 
 /** Who is signed in, always visible: name, role, organisation; and the way out. */
@@ -21,7 +22,7 @@ export function SessionBar() {
           {t.hpr} {user.hpr}
         </span>
       </div>
-      <button type="button" className="btn btn-secondary" onClick={() => dispatch(signedOut())}>
+      <button type="button" className="btn btn-secondary" data-testid="session-bar-sign-out" onClick={() => void signOut(dispatch, user, appSignOutStore)}>
         {t.signOut}
       </button>
     </div>

@@ -1,13 +1,22 @@
 import { nb } from '../../i18n/nb';
-import { useAppDispatch } from '../../app/hooks';
-import { signedIn } from './sessionSlice';
+import { useAppDispatch, useAppSelector } from '../../app/hooks';
+import { selectSignOutNotice, signedIn } from './sessionSlice';
 import { testUsers } from './users';
+import './session.css';
 
 export function UserPicker() {
   const dispatch = useAppDispatch();
   const t = nb.session;
+  const notice = useAppSelector(selectSignOutNotice);
   return (
     <section className="panel user-picker" aria-labelledby="user-picker-heading">
+      {notice && (
+        <div className={notice.error ? 'status status-error sign-out-notice' : 'status sign-out-notice'} role={notice.error ? 'alert' : 'status'} data-testid="sign-out-notice">
+          {notice.lines.map((line) => (
+            <p key={line}>{line}</p>
+          ))}
+        </div>
+      )}
       <h1 id="user-picker-heading">{t.chooseUserTitle}</h1>
       <p className="lead">{t.chooseUserIntro}</p>
       {testUsers.length === 0 ? (

@@ -1,8 +1,9 @@
 // The nurse's unit (issue 7): download every resident's medication for offline use, then a
 // read-only view per resident and for the whole unit, by round of the day, from the encrypted cache.
 
+import { format, parseISO } from 'date-fns';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatIdentityNumber } from '../../../../shared/identity';
 import type { CriticalInfo } from '../../../../shared/model';
 import { useAppSelector } from '../../app/hooks';
@@ -18,10 +19,14 @@ import { dataTime } from '../offline/dataTime';
 import { useVault } from '../offline/vault';
 import { selectUserId } from '../session/sessionSlice';
 import { findUser } from '../session/users';
-import { nbWard as t } from './texts';
+import { PurgeOnSignOutSetting } from '../session/PurgeOnSignOutSetting';
 import { isStale, oldestFetch, residentSchedule, ROUNDS, type ResidentSchedule, type Round, type ScheduleItem } from './wardModel';
-import { demoUnits, downloadWard, WardDownloadError, type DownloadProgress } from './wardSync';
+import { toErrorInfo } from '../../api/broker';
+import { appRoster } from './rosterClient';
+import { downloadWard, loadUnits, WardDownloadAborted, WardDownloadError, type DownloadProgress, type WardUnits } from './wardSync';
 import './ward.css';
+
+const t = nb.ward;
 
 /** How often a downloaded unit is refreshed in the background while online. */
 const BACKGROUND_REFRESH_MS = 15 * 60_000;
@@ -33,12 +38,31 @@ export function WardPanel() {
   const user = findUser(useAppSelector(selectUserId));
   const audit = useAudit();
   const { online } = useConnectivity();
-  const units = useMemo(() => demoUnits().filter((u) => user?.units.includes(u.unitId)), [user]);
-  const [unitId, setUnitId] = useState<string | undefined>(units[0]?.unitId);
-  const unit = units.find((u) => u.unitId === unitId);
+  // The units: the broker's roster online, the ones downloaded here offline (wardSync.loadUnits).
+  const [unitList, setUnitList] = useState<WardUnits | null>(null);
+  useEffect(() => {
+    if (!user) return;
+    let live = true;
+    (async () => {
+      const [broker, roster] = await Promise.all([defaultExtra.broker(), appRoster()]);
+      const result = await loadUnits({ db, keys, broker, roster, userId: user.id, memberOf: user.units, online });
+      if (result.source === 'broker') reportBrokerReachable(true);
+      else if (result.error && (result.error.kind === 'network' || result.error.kind === 'timeout')) reportBrokerReachable(false);
+      if (live) setUnitList(result);
+    })().catch((err: unknown) => live && setUnitList({ units: [], source: 'downloaded', error: toErrorInfo(err) }));
+    return () => {
+      live = false;
+    };
+  }, [db, keys, user, online]);
+  const units = useMemo(() => unitList?.units ?? [], [unitList]);
+  const [chosenUnitId, setUnitId] = useState<string | undefined>();
+  const unit = units.find((u) => u.unitId === chosenUnitId) ?? units[0];
+  const unitId = unit?.unitId;
   const [progress, setProgress] = useState<DownloadProgress | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'warning'; text: string } | null>(null);
   const [view, setView] = useState<View>({ kind: 'list' });
+  const openResident = useCallback((id: string) => setView({ kind: 'resident', identityNumber: id }), []);
+  const openOverview = useCallback(() => setView({ kind: 'overview' }), []);
   const running = useRef(false);
   const staleHours = useLiveQuery(() => numberSetting(db, 'staleAfterHours'), [db]) ?? DEFAULT_SETTINGS.staleAfterHours;
 
@@ -69,18 +93,27 @@ export function WardPanel() {
     };
   }, [stored, keys]);
 
+  // A download in flight stops when the panel goes (sign-out, lock), so it cannot write after a purge.
+  const abort = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    abort.current = controller;
+    return () => controller.abort();
+  }, []);
+
   const download = useCallback(
     async (background: boolean) => {
       if (!unit || !user || running.current) return;
       running.current = true;
       if (!background) setMessage(null);
       try {
-        const broker = await defaultExtra.broker();
-        const result = await downloadWard({ db, keys, broker, userId: user.id, unit, onProgress: background ? undefined : setProgress });
+        const [broker, roster] = await Promise.all([defaultExtra.broker(), appRoster()]);
+        const result = await downloadWard({ db, keys, broker, roster, userId: user.id, unitId: unit.unitId, onProgress: background ? undefined : setProgress, signal: abort.current.signal });
         reportBrokerReachable(true);
         await audit('ward-download', undefined, `${unit.unitId}: ${result.fetched} beboere`);
         if (result.failed.length > 0) setMessage({ kind: 'warning', text: t.someFailed(result.failed.length) });
       } catch (err) {
+        if (err instanceof WardDownloadAborted) return;
         if (err instanceof WardDownloadError && err.offline) reportBrokerReachable(false);
         if (!background) setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
       } finally {
@@ -99,7 +132,15 @@ export function WardPanel() {
     return () => clearInterval(id);
   }, [online, downloaded, download]);
 
-  if (!user || units.length === 0) return null;
+  if (!user || user.units.length === 0) return null;
+  const unitsNote = !unitList
+    ? t.unitsLoading
+    : units.length === 0
+      ? unitList.source === 'broker'
+        ? t.noUnits
+        : t.noDownloadedUnits
+      : undefined;
+  const unitsError = unitList?.error && unitList.error.kind !== 'network' && unitList.error.kind !== 'timeout' ? unitList.error : undefined;
   const oldest = residents && residents.length ? oldestFetch(residents.map((r) => r.fetchedAt)) : undefined;
 
   return (
@@ -109,15 +150,15 @@ export function WardPanel() {
         <div className="ward-toolbar">
           <label className="field">
             <span>{t.unitLabel}</span>
-            <select value={unitId} onChange={(e) => (setUnitId(e.target.value), setView({ kind: 'list' }))}>
+            <select value={unitId ?? ''} onChange={(e) => (setUnitId(e.target.value), setView({ kind: 'list' }))} disabled={units.length === 0} data-testid="ward-unit-select">
               {units.map((u) => (
                 <option key={u.unitId} value={u.unitId}>
-                  {u.name}
+                  {t.unitOption(u.name, u.residentCount)}
                 </option>
               ))}
             </select>
           </label>
-          <button type="button" className="btn btn-primary" disabled={!online || progress !== null} onClick={() => void download(false)}>
+          <button type="button" className="btn btn-primary" disabled={!online || progress !== null || !unit} onClick={() => void download(false)}>
             {t.download}
           </button>
         </div>
@@ -126,6 +167,16 @@ export function WardPanel() {
             <progress max={progress.total} value={progress.done} aria-label={t.downloading(progress.done, progress.total)} />
             <span>{t.downloading(progress.done, progress.total)}</span>
           </div>
+        )}
+        {unitsNote && (
+          <p className="muted" data-testid="ward-units-note">
+            {unitsNote}
+          </p>
+        )}
+        {unitsError && (
+          <p className="status status-warning" role="alert" data-testid="ward-units-error">
+            {t.unitsFailed(unitsError.detail ? `${unitsError.message} (${unitsError.detail})` : unitsError.message)}
+          </p>
         )}
         <p className="muted" data-testid="ward-downloaded">
           {stored?.ward ? t.downloaded(dataTime(stored.ward.downloadedAt), stored.ward.residentKeys.length) : t.notDownloaded}
@@ -141,7 +192,7 @@ export function WardPanel() {
       {residents && residents.length > 0 && (
         <>
           {view.kind === 'list' && (
-            <ResidentList residents={residents} staleHours={staleHours} oldest={oldest} onOpen={(id) => setView({ kind: 'resident', identityNumber: id })} onOverview={() => setView({ kind: 'overview' })} />
+            <ResidentList residents={residents} staleHours={staleHours} oldest={oldest} onOpen={openResident} onOverview={openOverview} />
           )}
           {view.kind === 'resident' && (
             <ResidentCard
@@ -190,7 +241,9 @@ function PrintButton({ onPrint }: { onPrint: () => Promise<void> }) {
   );
 }
 
-function ResidentList({ residents, staleHours, oldest, onOpen, onOverview }: { residents: ResidentSchedule[]; staleHours: number; oldest: string | undefined; onOpen: (id: string) => void; onOverview: () => void }) {
+// Memoised: a download's progress re-renders the panel once per resident, and the list of a unit of
+// hundreds must not be rebuilt each time (its props stay the same until the download is stored).
+const ResidentList = memo(function ResidentList({ residents, staleHours, oldest, onOpen, onOverview }: { residents: ResidentSchedule[]; staleHours: number; oldest: string | undefined; onOpen: (id: string) => void; onOverview: () => void }) {
   return (
     <div className="ward-list">
       <div className="ward-list-head">
@@ -231,7 +284,7 @@ function ResidentList({ residents, staleHours, oldest, onOpen, onOverview }: { r
       </table>
     </div>
   );
-}
+});
 
 function Cave({ items }: { items: CriticalInfo[] }) {
   if (items.length === 0) return <p className="cave-none">{t.noCave}</p>;
@@ -264,6 +317,7 @@ function DoseLine({ item }: { item: ScheduleItem }) {
         </>
       )}
       {item.purpose && <span className="med-note"> – {item.purpose}</span>}
+      {item.stopsOn && <span className="med-note" data-testid="planned-stop"> · {t.stopsOn(format(parseISO(item.stopsOn), 'dd.MM.yyyy'))}</span>}
     </li>
   );
 }
@@ -405,6 +459,7 @@ function WardSettings() {
         </button>
         {saved && <span role="status"> {t.saved}</span>}
       </form>
+      <PurgeOnSignOutSetting />
     </details>
   );
 }

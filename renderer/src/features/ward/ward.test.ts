@@ -1,13 +1,14 @@
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDemoFixtures, DEMO_UNIT_ID } from '../../../../fixtures/demo';
 import type { MedicationRead } from '../../../../shared/model';
 import { BrokerError, type BrokerClient } from '../../api/broker';
 import { webKeys } from '../../db/cipher/keys';
-import { SamstemDb } from '../../db/db';
+import { useTestDbs } from '../../db/testDb';
 import { loadRead, loadWard } from '../../db/reads';
+import type { RosterClient, RosterResident, RosterUnit } from '../../api/roster';
 import { isStale, oldestFetch, residentSchedule } from './wardModel';
-import { demoUnits, downloadWard, WardDownloadError } from './wardSync';
+import { downloadWard, loadStoredRoster, loadUnits, rosterMetaKey, WardDownloadAborted, WardDownloadError } from './wardSync';
 
 const now = new Date('2026-11-26T09:00:00Z');
 const fixtures = buildDemoFixtures(now);
@@ -33,18 +34,41 @@ function fakeBroker(opts: { fail?: (id: string) => BrokerError | undefined } = {
   };
 }
 
-let n = 0;
-const opened: SamstemDb[] = [];
+const dbs = useTestDbs('ward-test');
+/** A fresh database and its keys, not attached (the code under test seals by hand). */
 async function setup() {
-  const db = new SamstemDb(`ward-test-${++n}`);
-  opened.push(db);
+  const db = dbs.bare();
   return { db, keys: await webKeys(db) };
 }
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.delete();
-});
 
-const unit = demoUnits().find((u) => u.unitId === DEMO_UNIT_ID)!;
+// The roster as the broker serves it (broker/roster.ts), built from the same fixtures it seeds.
+const demoUnit = fixtures.units.find((u) => u.id === DEMO_UNIT_ID)!;
+const rosterUnit: RosterUnit = { unitId: demoUnit.id, name: demoUnit.name, residentCount: demoUnit.residentIdentityNumbers.length };
+const rosterResidents: RosterResident[] = demoUnit.residentIdentityNumbers.map((id) => {
+  const p = byId.get(id)!.patient;
+  return { identityNumber: id, kind: p.identityKind, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, multidose: Boolean(p.multidose) };
+});
+const unit = { unitId: DEMO_UNIT_ID, residents: rosterResidents };
+
+function fakeRoster(opts: { fail?: () => BrokerError | undefined } = {}): RosterClient & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async units() {
+      calls.push('units');
+      const err = opts.fail?.();
+      if (err) throw err;
+      return [rosterUnit];
+    },
+    async residents(unitId) {
+      calls.push(`residents:${unitId}`);
+      const err = opts.fail?.();
+      if (err) throw err;
+      return { unit: rosterUnit, residents: rosterResidents };
+    },
+  };
+}
+const roster = fakeRoster();
 
 describe('ward download', () => {
   it('the demo unit has 30+ residents', () => {
@@ -55,7 +79,7 @@ describe('ward download', () => {
     const { db, keys } = await setup();
     const broker = fakeBroker();
     const seen: number[] = [];
-    const result = await downloadWard({ db, keys, broker, userId: 'nurse-sigrid', unit, onProgress: (p) => seen.push(p.done), now: () => now });
+    const result = await downloadWard({ db, keys, broker, userId: 'nurse-sigrid', roster, unitId: DEMO_UNIT_ID, onProgress: (p) => seen.push(p.done), now: () => now });
     expect(result.fetched).toBe(unit.residents.length);
     expect(new Set(broker.calls)).toEqual(new Set(unit.residents.map((r) => r.identityNumber)));
     expect(seen[0]).toBe(0);
@@ -69,11 +93,11 @@ describe('ward download', () => {
 
   it('keeps the older read of a resident that fails, and reports how many failed', async () => {
     const { db, keys } = await setup();
-    await downloadWard({ db, keys, broker: fakeBroker(), userId: 'nurse-sigrid', unit, now: () => new Date('2026-11-20T08:00:00Z') });
+    await downloadWard({ db, keys, broker: fakeBroker(), userId: 'nurse-sigrid', roster, unitId: DEMO_UNIT_ID, now: () => new Date('2026-11-20T08:00:00Z') });
     const victim = unit.residents[2]!.identityNumber;
     const before = await loadRead(db, keys, victim);
     const result = await downloadWard({
-      db, keys, userId: 'nurse-sigrid', unit, now: () => now,
+      db, keys, userId: 'nurse-sigrid', roster, unitId: DEMO_UNIT_ID, now: () => now,
       broker: fakeBroker({ fail: (id) => (id === victim ? new BrokerError({ kind: 'server', message: 'Feil hos megleren', status: 500 }) : undefined) }),
     });
     expect(result.failed).toEqual([{ identityNumber: victim, message: 'Feil hos megleren' }]);
@@ -83,12 +107,116 @@ describe('ward download', () => {
 
   it('offline: nothing fetched means an offline error and the earlier download stays as it was', async () => {
     const { db, keys } = await setup();
-    await downloadWard({ db, keys, broker: fakeBroker(), userId: 'nurse-sigrid', unit, now: () => new Date('2026-11-20T08:00:00Z') });
+    await downloadWard({ db, keys, broker: fakeBroker(), userId: 'nurse-sigrid', roster, unitId: DEMO_UNIT_ID, now: () => new Date('2026-11-20T08:00:00Z') });
     const wardBefore = await db.wards.get(unit.unitId);
-    const err = await downloadWard({ db, keys, userId: 'nurse-sigrid', unit, broker: fakeBroker({ fail: () => new BrokerError({ kind: 'network', message: 'Ingen forbindelse' }) }) }).catch((e: unknown) => e);
+    const err = await downloadWard({ db, keys, userId: 'nurse-sigrid', roster, unitId: DEMO_UNIT_ID, broker: fakeBroker({ fail: () => new BrokerError({ kind: 'network', message: 'Ingen forbindelse' }) }) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WardDownloadError);
     expect((err as WardDownloadError).offline).toBe(true);
     expect(await db.wards.get(unit.unitId)).toEqual(wardBefore);
+  });
+});
+
+describe('ward roster from the broker', () => {
+  it('downloads the residents the broker lists, and keeps the roster sealed: no number or name in clear text', async () => {
+    const { db, keys } = await setup();
+    const r = fakeRoster();
+    const result = await downloadWard({ db, keys, broker: fakeBroker(), roster: r, userId: 'nurse-sigrid', unitId: DEMO_UNIT_ID, now: () => now });
+    expect(r.calls).toEqual([`residents:${DEMO_UNIT_ID}`]);
+    expect(result.unit.name).toBe(demoUnit.name);
+    const stored = await loadStoredRoster(db, keys, DEMO_UNIT_ID);
+    expect(stored?.unit.name).toBe(demoUnit.name);
+    expect(stored?.residents.map((x) => x.identityNumber)).toEqual(demoUnit.residentIdentityNumbers);
+    const raw = JSON.stringify([await db.meta.toArray(), await db.wards.toArray(), await db.reads.toArray()], (_k, v: unknown) => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? Array.from(new Uint8Array(v instanceof ArrayBuffer ? v : v.buffer)) : v));
+    for (const x of rosterResidents.slice(0, 8)) {
+      expect(raw).not.toContain(x.identityNumber);
+      expect(raw).not.toContain(`${x.givenName} ${x.familyName}`);
+      expect(raw).not.toContain(x.familyName);
+    }
+    expect(raw).not.toContain(demoUnit.name);
+    // a sealed roster moved to another unit's key does not open
+    const row = await db.meta.get(rosterMetaKey(DEMO_UNIT_ID));
+    await db.meta.put({ key: rosterMetaKey('annen-avdeling'), value: row!.value });
+    await expect(loadStoredRoster(db, keys, 'annen-avdeling')).rejects.toThrow();
+  });
+
+  it('changes the offline copy all at once: nothing of a download is stored until every resident is in', async () => {
+    const { db, keys } = await setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const last = rosterResidents.at(-1)!.identityNumber;
+    const inner = fakeBroker();
+    const slow: BrokerClient = { getToken: inner.getToken, getMedication: async (id, tok) => (id.value === last ? gate.then(() => inner.getMedication(id, tok)) : inner.getMedication(id, tok)) };
+    let seen = 0;
+    let reachedLast!: () => void;
+    const nearlyDone = new Promise<void>((r) => (reachedLast = r));
+    const running = downloadWard({ db, keys, broker: slow, roster, userId: 'nurse-sigrid', unitId: DEMO_UNIT_ID, concurrency: 1, onProgress: (p) => (seen = p.done) === rosterResidents.length - 1 && reachedLast() });
+    await nearlyDone;
+    expect(seen).toBe(rosterResidents.length - 1);
+    expect(await db.reads.count()).toBe(0);
+    expect(await db.wards.count()).toBe(0);
+    release();
+    await running;
+    expect(await db.reads.count()).toBe(rosterResidents.length);
+    expect((await db.wards.get(DEMO_UNIT_ID))?.residentKeys).toHaveLength(rosterResidents.length);
+  });
+
+  it('a download stopped by sign-out mid-way fetches no more and writes nothing, so a purge stays a purge', async () => {
+    const { db, keys } = await setup();
+    const inner = fakeBroker();
+    const controller = new AbortController();
+    const running = downloadWard({
+      db,
+      keys,
+      broker: inner,
+      roster,
+      userId: 'nurse-sigrid',
+      unitId: DEMO_UNIT_ID,
+      concurrency: 1,
+      signal: controller.signal,
+      onProgress: (p) => p.done === 5 && controller.abort(),
+    });
+    await expect(running).rejects.toBeInstanceOf(WardDownloadAborted);
+    expect(inner.calls.length).toBeLessThan(rosterResidents.length);
+    expect(await db.reads.count()).toBe(0);
+    expect(await db.wards.count()).toBe(0);
+    expect(await db.meta.get(rosterMetaKey(DEMO_UNIT_ID))).toBeUndefined();
+  });
+
+  it('a roster the broker refuses (403) stops the download with the broker\'s words, writing nothing', async () => {
+    const { db, keys } = await setup();
+    const broker = fakeBroker();
+    const refused = fakeRoster({ fail: () => new BrokerError({ kind: 'unauthorized', message: 'Ingen tilgang til beboerlisten', detail: 'Du er ikke knyttet til avdelingen', status: 403 }) });
+    const err = await downloadWard({ db, keys, broker, roster: refused, userId: 'gp-kristin', unitId: DEMO_UNIT_ID }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WardDownloadError);
+    expect((err as WardDownloadError).offline).toBe(false);
+    expect((err as Error).message).toMatch(/Beboerlisten kunne ikke hentes.*Ingen tilgang til beboerlisten \(Du er ikke knyttet til avdelingen\)/);
+    expect(broker.calls).toEqual([]);
+    expect(await db.wards.count()).toBe(0);
+    expect(await db.reads.count()).toBe(0);
+    const offline = await downloadWard({ db, keys, broker, roster: fakeRoster({ fail: () => new BrokerError({ kind: 'network', message: 'Ingen forbindelse' }) }), userId: 'nurse-sigrid', unitId: DEMO_UNIT_ID }).catch((e: unknown) => e);
+    expect((offline as WardDownloadError).offline).toBe(true);
+  });
+
+  it('lists the broker\'s units online; offline (or when the broker is unreachable) only the units downloaded here, by their stored name', async () => {
+    const { db, keys } = await setup();
+    const base = { db, keys, broker: fakeBroker(), userId: 'nurse-sigrid', memberOf: [DEMO_UNIT_ID, 'solsiden-3'] };
+    expect(await loadUnits({ ...base, roster, online: true })).toEqual({ units: [{ unitId: DEMO_UNIT_ID, name: demoUnit.name, residentCount: demoUnit.residentIdentityNumbers.length }], source: 'broker' });
+    expect(await loadUnits({ ...base, roster, online: false })).toEqual({ units: [], source: 'downloaded' });
+
+    await downloadWard({ db, keys, broker: fakeBroker({ fail: (id) => (id === rosterResidents[0]!.identityNumber ? new BrokerError({ kind: 'server', message: 'Feil', status: 500 }) : undefined) }), roster, userId: 'nurse-sigrid', unitId: DEMO_UNIT_ID, now: () => now });
+    const r = fakeRoster();
+    const offline = await loadUnits({ ...base, roster: r, online: false });
+    expect(r.calls).toEqual([]);
+    expect(offline).toEqual({ units: [{ unitId: DEMO_UNIT_ID, name: demoUnit.name, residentCount: demoUnit.residentIdentityNumbers.length }], source: 'downloaded' });
+    // a unit downloaded here that the user does not belong to is not offered
+    expect((await loadUnits({ ...base, memberOf: ['solsiden-3'], roster, online: false })).units).toEqual([]);
+
+    const unreachable = await loadUnits({ ...base, roster: fakeRoster({ fail: () => new BrokerError({ kind: 'network', message: 'Ingen forbindelse' }) }), online: true });
+    expect(unreachable.source).toBe('downloaded');
+    expect(unreachable.units.map((u) => u.unitId)).toEqual([DEMO_UNIT_ID]);
+    expect(unreachable.error?.kind).toBe('network');
+    const refused = await loadUnits({ ...base, roster: fakeRoster({ fail: () => new BrokerError({ kind: 'server', message: 'Feil hos megleren', status: 500 }) }), online: true });
+    expect(refused.error).toMatchObject({ kind: 'server', message: 'Feil hos megleren' });
   });
 });
 
@@ -126,7 +254,7 @@ describe('resident schedule (nurse view)', () => {
     const d = fixtures.patients.find((p) => p.pll.length > 1 && p.pll.every((e) => !e.discontinued))!;
     const read = readOf(d.patient.identityNumber);
     read.pll = read.pll.map((e, i) => (i === 0 ? { ...e, discontinued: { at: now.toISOString() } } : e));
-    const s = residentSchedule(read, now.toISOString());
+    const s = residentSchedule(read, now.toISOString(), now);
     expect(s.medicineCount).toBe(d.pll.length - 1);
     expect(Object.values(s.rounds).flat().some((i) => i.key.startsWith(`${read.pll[0]!.libId}:`))).toBe(false);
 
@@ -135,6 +263,22 @@ describe('resident schedule (nurse view)', () => {
     const fromRx = residentSchedule(noPll, now.toISOString());
     expect(fromRx.source).toBe('prescriptions');
     expect(fromRx.medicineCount).toBe(read.prescriptions.filter((p) => (p.status === 'E' || p.status === 'U') && !p.recall).length);
+  });
+
+  it('keeps a medicine with a planned stop until that day (Oslo calendar), saying when it stops', () => {
+    const d = fixtures.patients.find((p) => p.pll.length > 1 && p.pll.every((e) => !e.discontinued))!;
+    const read = readOf(d.patient.identityNumber);
+    // stops 1 December: given through 30 November, gone from 1 December 00:00 in Oslo (23:00 UTC the day before)
+    read.pll = read.pll.map((e, i) => (i === 0 ? { ...e, discontinued: { at: '2026-12-01' } } : e));
+    const lib = read.pll[0]!.libId;
+    const before = residentSchedule(read, now.toISOString(), new Date('2026-11-30T22:30:00Z'));
+    expect(before.medicineCount).toBe(d.pll.length);
+    const lines = Object.values(before.rounds).flat().filter((i) => i.key.startsWith(`${lib}:`));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((i) => i.stopsOn === '2026-12-01')).toBe(true);
+    const after = residentSchedule(read, now.toISOString(), new Date('2026-11-30T23:30:00Z'));
+    expect(after.medicineCount).toBe(d.pll.length - 1);
+    expect(Object.values(after.rounds).flat().some((i) => i.key.startsWith(`${lib}:`))).toBe(false);
   });
 
   it('marks data older than the limit as stale', () => {

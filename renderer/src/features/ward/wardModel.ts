@@ -3,6 +3,8 @@
 
 import { dosesByTimeOfDay, type ScheduledDose } from '../../../../shared/dosage';
 import type { CriticalInfo, MedicationRead, MedicineRef, Use } from '../../../../shared/model';
+import { isoDateOf } from '../../../../shared/reconcile/dates';
+import { isStopped } from '../../../../shared/reconcile';
 
 export const ROUNDS = ['morning', 'midday', 'evening', 'night', 'asNeeded', 'unscheduled'] as const;
 export type Round = (typeof ROUNDS)[number];
@@ -14,6 +16,8 @@ export interface ScheduleItem {
   dose: ScheduledDose;
   /** Dispensed in multidose bags (the patient has multidose and this is a fixed medicine). */
   multidose: boolean;
+  /** A planned stop (seponering fram i tid): given until this date, not from it (ISO date). */
+  stopsOn?: string;
 }
 
 export interface ResidentSchedule {
@@ -37,13 +41,23 @@ interface Current {
   use: Use;
   purpose?: string;
   reseptId?: string;
+  stopsOn?: string;
 }
 
-function currentMedicines(read: MedicationRead): { items: Current[]; source: 'pll' | 'prescriptions' } {
+function currentMedicines(read: MedicationRead, today: string): { items: Current[]; source: 'pll' | 'prescriptions' } {
   if (read.pll.length > 0 || read.pllMessageId) {
+    // A planned stop (a date after today) is still in use until that day: the nurse must see it.
     const items = read.pll
-      .filter((e) => !e.discontinued)
-      .map((e) => ({ key: e.libId, medicine: e.medicine, dosage: e.dosage, use: e.use, ...(e.purpose ? { purpose: e.purpose } : {}), ...(e.reseptId ? { reseptId: e.reseptId } : {}) }));
+      .filter((e) => !isStopped(e.discontinued, today))
+      .map((e) => ({
+        key: e.libId,
+        medicine: e.medicine,
+        dosage: e.dosage,
+        use: e.use,
+        ...(e.purpose ? { purpose: e.purpose } : {}),
+        ...(e.reseptId ? { reseptId: e.reseptId } : {}),
+        ...(e.discontinued ? { stopsOn: isoDateOf(e.discontinued.at) } : {}),
+      }));
     return { items, source: 'pll' };
   }
   const items = read.prescriptions
@@ -52,8 +66,9 @@ function currentMedicines(read: MedicationRead): { items: Current[]; source: 'pl
   return { items, source: 'prescriptions' };
 }
 
-export function residentSchedule(read: MedicationRead, fetchedAt: string): ResidentSchedule {
-  const { items, source } = currentMedicines(read);
+/** `now`: the clinician's time (not the fetch time): a course that ended since the download is not shown. */
+export function residentSchedule(read: MedicationRead, fetchedAt: string, now: Date = new Date()): ResidentSchedule {
+  const { items, source } = currentMedicines(read, isoDateOf(now));
   const multidosePharmacy = new Set(read.dispensings.filter((d) => d.reseptId && /multidose/i.test(d.pharmacy ?? '')).map((d) => d.reseptId!));
   const rounds = Object.fromEntries(ROUNDS.map((r) => [r, [] as ScheduleItem[]])) as Record<Round, ScheduleItem[]>;
   for (const item of items) {
@@ -61,7 +76,7 @@ export function residentSchedule(read: MedicationRead, fetchedAt: string): Resid
     const byRound = dosesByTimeOfDay(item.dosage, { use: item.use });
     for (const round of ROUNDS) {
       for (const dose of byRound[round]) {
-        rounds[round].push({ key: `${item.key}:${round}:${dose.label}`, medicine: item.medicine, ...(item.purpose ? { purpose: item.purpose } : {}), dose, multidose });
+        rounds[round].push({ key: `${item.key}:${round}:${dose.label}`, medicine: item.medicine, ...(item.purpose ? { purpose: item.purpose } : {}), dose, multidose, ...(item.stopsOn ? { stopsOn: item.stopsOn } : {}) });
       }
     }
   }
