@@ -4,7 +4,7 @@
 // change exactly once. A change by another doctor meanwhile turns the replay into a conflict the
 // doctor decides on; it is never applied or retried by itself. Broker state is checked over HTTP
 // with Playwright's own request context (not the page's, not affected by context.setOffline).
-import { expect, test, type APIRequestContext, type BrowserContext, type Page, type Request } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { buildDemoPatients, buildWardResidents, type DemoPatient } from '../fixtures/demo';
 import { readGetMedicationResponse } from '../shared/fhir/getMedication';
 import { appUrl, axe, screenshot } from './helpers';
@@ -148,6 +148,41 @@ async function sendWhileOffline(page: Page, context: BrowserContext, medicine: s
   expect(sent, 'nothing leaves the page while offline').toEqual([]);
 }
 
+/** A doctor with the patient open (fresh profile), read online before anything goes offline. */
+async function doctorWithPatient(browser: Browser, user: string, identityNumber: string, name: string | RegExp) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, user);
+  await openPatient(page, identityNumber, name);
+  return { context, page };
+}
+
+/** A spare resident opened by Per Aasen (the nursing-home doctor), with the medicine the journey stops. */
+async function perWithResident(browser: Browser, resident: DemoPatient) {
+  return { id: resident.patient.identityNumber, med: target(resident), ...(await doctorWithPatient(browser, 'Per Aasen', resident.patient.identityNumber, nameOf(resident))) };
+}
+
+/** Reopens the app in the same profile (IndexedDB survives) and returns the outbox's replay answer, checking its key. */
+async function reopenAndReplay(context: BrowserContext, user: string, firstKey: string | undefined) {
+  const again = await context.newPage();
+  const replay = again.waitForResponse(SEND);
+  await signIn(again, user);
+  const res = await replay;
+  expect(res.request().headers()['idempotency-key']).toBe(firstKey);
+  expect(res.status()).toBe(200);
+  return { again, res };
+}
+
+/** The broker holds the recall exactly once: one new PLL version with the entry stopped, the prescription recalled (T) once. */
+async function expectRecalledOnce(request: APIRequestContext, patient: string, userId: string, med: { reseptId?: string; libId?: string; medicine: { name: string } }, versionsBefore: number) {
+  const versions = await pllVersions(request, patient, userId);
+  expect(versions).toHaveLength(versionsBefore + 1);
+  expect(versions[0]!.entries.find((e) => (med.libId ? e.libId === med.libId : e.medicine.name === med.medicine.name))?.discontinued).toBeTruthy();
+  const after = await brokerRead(request, patient, userId);
+  expect(after.prescriptions.filter((p) => p.reseptId === med.reseptId).map((p) => p.status)).toEqual(['T']);
+  return after;
+}
+
 test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
   test.afterEach(async ({ request }) => {
     // One broker serves every spec: never leave a fault behind.
@@ -157,10 +192,7 @@ test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
   test('a: offline send waits; the page is closed in the middle of a slow replay; on reopening the broker holds it once', async ({ browser, request }) => {
     const jeo = named.find((d) => d.patient.identityNumber === JEO)!;
     const paracet = jeo.prescriptions[0]!;
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, 'Kristin Berg');
-    await openPatient(page, JEO, 'Jeo 48 TEST');
+    const { context, page } = await doctorWithPatient(browser, 'Kristin Berg', JEO, 'Jeo 48 TEST');
     const versionsBefore = await pllVersions(request, JEO, 'gp-kristin');
     const eventsBefore = await sendEvents(request, JEO);
 
@@ -186,36 +218,21 @@ test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
     await setFaults(request, {});
 
     // Reopened in the same profile (IndexedDB survives): the row left "sending" is replayed with its key.
-    const again = await context.newPage();
-    const replay = again.waitForResponse(SEND);
-    await signIn(again, 'Kristin Berg');
-    const res = await replay;
-    expect(res.request().headers()['idempotency-key']).toBe(firstKey);
-    expect(res.status()).toBe(200);
+    const { again, res } = await reopenAndReplay(context, 'Kristin Berg', firstKey);
     expect(res.headers()['idempotent-replayed'], 'the broker answered from the first commit').toBe('true');
     await expect(again.getByTestId('outbox-status')).toHaveCount(0);
     await openPatient(again, JEO, 'Jeo 48 TEST');
     await expect(again.getByTestId('patient-outbox')).toHaveCount(0);
 
     // Exactly once: one new PLL version, the recall once, one applied send and one replay.
-    const versions = await pllVersions(request, JEO, 'gp-kristin');
-    expect(versions).toHaveLength(versionsBefore.length + 1);
-    expect(versions[0]!.entries.find((e) => e.medicine.name === paracet.medicine.name)?.discontinued).toBeTruthy();
-    const after = await brokerRead(request, JEO, 'gp-kristin');
-    expect(after.prescriptions.filter((p) => p.reseptId === paracet.reseptId).map((p) => p.status)).toEqual(['T']);
+    const after = await expectRecalledOnce(request, JEO, 'gp-kristin', { reseptId: paracet.reseptId, medicine: paracet.medicine }, versionsBefore.length);
     expect(after.prescriptions).toHaveLength(jeo.prescriptions.length);
     expectOnce(await sendEvents(request, JEO), eventsBefore);
     await context.close();
   });
 
   test('a2: the page dies while the replay waits in front of a slow broker: on reopening the broker holds it exactly once', async ({ browser, request }) => {
-    const resident = spare[3]!;
-    const id = resident.patient.identityNumber;
-    const med = target(resident);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, 'Per Aasen');
-    await openPatient(page, id, nameOf(resident));
+    const { id, med, context, page } = await perWithResident(browser, spare[3]!);
     const eventsBefore = await sendEvents(request, id);
     await sendWhileOffline(page, context, med.medicine.name);
 
@@ -234,12 +251,7 @@ test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
     const appliedWhileClosed = afterClose.applied === eventsBefore.applied + 1;
     await setFaults(request, {});
 
-    const again = await context.newPage();
-    const replay = again.waitForResponse(SEND);
-    await signIn(again, 'Per Aasen');
-    const res = await replay;
-    expect(res.request().headers()['idempotency-key']).toBe(firstKey);
-    expect(res.status()).toBe(200);
+    const { again, res } = await reopenAndReplay(context, 'Per Aasen', firstKey);
     // Applied already: the replay is answered from that commit; not applied: the replay applies it.
     expect(res.headers()['idempotent-replayed']).toBe(appliedWhileClosed ? 'true' : undefined);
     await expect(again.getByTestId('outbox-status')).toHaveCount(0);
@@ -250,13 +262,7 @@ test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
   });
 
   test('b: the broker drops the answer after the commit; the page is closed; on reopening the broker holds it once', async ({ browser, request }) => {
-    const resident = spare[0]!;
-    const id = resident.patient.identityNumber;
-    const med = target(resident);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, 'Per Aasen');
-    await openPatient(page, id, nameOf(resident));
+    const { id, med, context, page } = await perWithResident(browser, spare[0]!);
     const versionsBefore = await pllVersions(request, id, 'gp-per');
     const eventsBefore = await sendEvents(request, id);
 
@@ -275,31 +281,17 @@ test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
     await page.close({ runBeforeUnload: false });
     await setFaults(request, {});
 
-    const again = await context.newPage();
-    const replay = again.waitForResponse(SEND);
-    await signIn(again, 'Per Aasen');
-    const res = await replay;
-    expect(res.request().headers()['idempotency-key']).toBe(firstKey);
+    const { again, res } = await reopenAndReplay(context, 'Per Aasen', firstKey);
     expect(res.headers()['idempotent-replayed']).toBe('true');
     await expect(again.getByTestId('outbox-status')).toHaveCount(0);
-
-    const versions = await pllVersions(request, id, 'gp-per');
-    expect(versions).toHaveLength(versionsBefore.length + 1);
-    expect(versions[0]!.entries.find((e) => e.libId === med.libId)?.discontinued).toBeTruthy();
-    const after = await brokerRead(request, id, 'gp-per');
-    expect(after.prescriptions.filter((p) => p.reseptId === med.reseptId).map((p) => p.status)).toEqual(['T']);
+    await expectRecalledOnce(request, id, 'gp-per', med, versionsBefore.length);
     expectOnce(await sendEvents(request, id), eventsBefore);
     await context.close();
   });
 
   test('c: another doctor changed the list meanwhile: the replay is a conflict for the doctor, not applied, never retried; she reconciles anew', async ({ browser, request }) => {
     const resident = spare[1]!;
-    const id = resident.patient.identityNumber;
-    const med = target(resident);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, 'Per Aasen');
-    await openPatient(page, id, nameOf(resident));
+    const { id, med, context, page } = await perWithResident(browser, resident);
     await sendWhileOffline(page, context, med.medicine.name);
 
     // Meanwhile another doctor (the cardiologist) sends a new PLL with a new dose of the same medicine.
@@ -374,12 +366,7 @@ test.describe('utboksen: sendt én gang, eller tilbake til legen', () => {
 
   test('d: a conflict the doctor discards (after a confirmation) is never sent and leaves the screens, also after a reload', async ({ browser, request }) => {
     const resident = spare[2]!;
-    const id = resident.patient.identityNumber;
-    const med = target(resident);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, 'Per Aasen');
-    await openPatient(page, id, nameOf(resident));
+    const { id, med, context, page } = await perWithResident(browser, resident);
     await sendWhileOffline(page, context, med.medicine.name);
     const other = await request.post(`${appUrl()}/test/actors/prescribe`, { data: { patient: id, medicine: 'klacid' } });
     expect(other.ok(), await other.text()).toBe(true);

@@ -4,6 +4,7 @@ import { parseIdentityNumber, formatIdentityNumber } from '../../../../shared/id
 import { nb } from '../../i18n/nb';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { appDb, localPatients } from '../../db/db';
+import { loadRead } from '../../db/reads';
 import { openPatient, selectPatient, warmPatientToken } from './patientSlice';
 import { patientTokens } from './tokenCache';
 import { readAudit } from '../audit/auditLog';
@@ -125,12 +126,21 @@ function RecentPatients({ current, onOpen }: { current: string | null; onOpen: (
   const { db, keys } = useVault();
   const userId = useAppSelector(selectUserId);
   const recent = useLiveQuery(async () => (userId ? recentPatientIds(await readAudit(db, keys), userId) : []), [db, keys, userId]);
-  const names = useLiveQuery(() => localPatients(appDb()), []);
+  // The name from the local journal, else from the patient's stored national read (sealed; this
+  // machine read it when the patient was opened or the unit downloaded), else only the number.
+  const names = useLiveQuery(async () => {
+    const out = new Map<string, string>();
+    const local = await localPatients(appDb());
+    for (const id of recent ?? []) {
+      const p = local.find((x) => x.identityNumber === id);
+      const fromRead = p ? undefined : (await loadRead(db, keys, id).catch(() => undefined))?.read.patient;
+      const who = p ?? fromRead;
+      if (who) out.set(id, `${who.givenName} ${who.familyName}`);
+    }
+    return out;
+  }, [recent, db, keys]);
   if (!recent?.length) return null;
-  const nameOf = (id: string) => {
-    const p = names?.find((x) => x.identityNumber === id);
-    return p ? `${p.givenName} ${p.familyName}` : null;
-  };
+  const nameOf = (id: string) => names?.get(id) ?? null;
   return (
     <nav className="recent-patients" aria-label="Nylig åpnede pasienter" data-testid="recent-patients">
       <h2 className="recent-heading">Nylig åpnet</h2>
@@ -139,8 +149,13 @@ function RecentPatients({ current, onOpen }: { current: string | null; onOpen: (
           <li key={id}>
             <button type="button" className="btn btn-link" aria-current={id === current ? 'true' : undefined} onClick={() => onOpen(id)}>
               {nameOf(id) ?? formatIdentityNumber(id)}
-            </button>{' '}
-            <span className="mono">{formatIdentityNumber(id)}</span>
+            </button>
+            {nameOf(id) && (
+              <>
+                {' '}
+                <span className="mono">{formatIdentityNumber(id)}</span>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatDosage } from '../../../../shared/dosage';
 import type { Dosage, LocalListEntry, MedicationRead } from '../../../../shared/model';
-import { chainHead, MAX_READ_AGE_HOURS, NEEDS_DECISION, reconcile, ROW_GROUPS, SEVERITY_ORDER, stopLabel, type Finding, type ReconcileRow } from '../../../../shared/reconcile';
+import { chainHead, isStopped, MAX_READ_AGE_HOURS, NEEDS_DECISION, reconcile, ROW_GROUPS, SEVERITY_ORDER, stopLabel, type Finding, type ReconcileRow } from '../../../../shared/reconcile';
+import { isoDateOf } from '../../../../shared/reconcile/dates';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { nb } from '../../i18n/nb';
 import { formatDate } from '../../i18n/format';
@@ -41,9 +42,10 @@ function dosageText(d: Dosage, use?: string): string {
 }
 
 /** Whether an action makes sense on the row at all (decide() judges the rest, with a reason). */
-export function actionApplies(row: ReconcileRow, kind: ActionKind): boolean {
-  const hasLocal = row.items.local.some((l) => !l.discontinued);
-  const hasNational = row.items.pll.some((p) => !p.discontinued) || row.items.prescriptions.length > 0;
+export function actionApplies(row: ReconcileRow, kind: ActionKind, today: string = isoDateOf(new Date())): boolean {
+  // A planned stop (a date after today) is still in use: it can be renewed like any current line.
+  const hasLocal = row.items.local.some((l) => !isStopped(l.discontinued, today));
+  const hasNational = row.items.pll.some((p) => !isStopped(p.discontinued, today)) || row.items.prescriptions.length > 0;
   switch (kind) {
     case 'take-into-local':
       // Only external information can be taken in; a stopped local line is renewed instead.

@@ -15,6 +15,14 @@ describe('row actions and freshness', () => {
     expect(actionApplies(byName('Ibux'), 'discontinue')).toBe(true);
   });
 
+  it('"forny" applies to a PLL entry whose stop is planned for a later day, not once that day has come', () => {
+    const losec = byName('Losec');
+    const pll = losec.items.pll.map((e) => ({ ...e, discontinued: { at: '2026-12-10' } }));
+    const planned = { ...losec, items: { ...losec.items, pll, prescriptions: [], local: [] } };
+    expect(actionApplies(planned, 'renew', '2026-12-09')).toBe(true);
+    expect(actionApplies(planned, 'renew', '2026-12-10')).toBe(false);
+  });
+
   it('a read is stale after 4 hours, and when its time is unknown', () => {
     expect(isStale(read, new Date(NOW.getTime() + 4 * 3600_000))).toBe(false);
     expect(isStale(read, new Date(NOW.getTime() + 4 * 3600_000 + 60_000))).toBe(true);
