@@ -12,15 +12,10 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { chromiumLaunch } from '../playwright.config';
 import { startWebProcess } from '../scripts/webProcess';
+import { median } from './stats';
 
 const SHOWCASE = '14034827061';
 const ROUNDS = 10;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 export async function benchUi(): Promise<Record<string, number | string>> {
   if (!existsSync(path.resolve('renderer', 'dist', 'index.html'))) {

@@ -21,16 +21,12 @@ import { unitResidents } from '../broker/roster';
 import { DOWNLOAD_CONCURRENCY } from '../renderer/src/features/ward/wardSync';
 import { chromiumLaunch } from '../playwright.config';
 import { startWebProcess } from '../scripts/webProcess';
+import { median } from './stats';
 
 const RESIDENTS = 300;
 const DOWNLOAD_ROUNDS = Number(process.env.BENCH_WARD_ROUNDS ?? 5);
 const OPEN_ROUNDS = Number(process.env.BENCH_WARD_OPEN_ROUNDS ?? 20);
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const r1 = (x: number) => Number(x.toFixed(1));
 const minMax = (xs: number[]) => `${Math.min(...xs).toFixed(1)}/${Math.max(...xs).toFixed(1)}`;
 

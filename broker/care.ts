@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Patient } from '../shared/model';
 import type { TestUser } from './auth';
 import { careRelations, type Db } from './db';
-import { BrokerProblem } from './outcome';
+import { BrokerProblem, problem } from './outcome';
 
 export type CareBasis = 'gp-list' | 'treating-doctor' | 'multidose-doctor' | 'unit';
 
@@ -65,4 +65,9 @@ export function needsEmergencyReason(user: TestUser, what: 'read' | 'send') {
     nb: `${roleNb}. ${what === 'read' ? 'Oppslag' : 'Sending'} krever akuttilgang med begrunnelse: oppgi begrunnelsen (X-Emergency-Access-Reason, eller SamtykkeKjernejournal = HPAKUTT med begrunnelse i X-Request-Reason). Akuttilgang logges og kan ses av pasienten.`,
     en: `No care relationship between ${user.role} ${user.id} and the patient: give an emergency-access reason in the X-Emergency-Access-Reason header (or SamtykkeKjernejournal=HPAKUTT with X-Request-Reason).`,
   });
+}
+
+/** The 403 for a pharmacist's read of PLL (pharmacists read through the pharmacy system, not SFM). */
+export function pharmacistsCannotReadPll() {
+  return problem(403, 'forbidden', 'Farmasøyter har ikke tilgang til pasientens legemiddelliste (PLL) gjennom SFM Basis. Bruk apoteksystemet.', 'Pharmacists may not read PLL through SFM Basis.');
 }

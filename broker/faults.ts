@@ -12,7 +12,7 @@
 //                        destroyed instead of answering (the client cannot tell whether it happened)
 //   malformedRate        this share of successful answers is cut in half (invalid JSON)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { operationOutcome } from './outcome';
+import { FHIR_JSON, operationOutcome } from './outcome';
 
 export interface FaultConfig {
   latencyMs?: number;
@@ -52,7 +52,6 @@ export function parseFaultSpec(spec: string): FaultConfig {
   return parseFaultConfig(obj);
 }
 
-const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const applies = (req: FastifyRequest) => req.url.startsWith('/fhir/Patient/');
 
 export class Faults {

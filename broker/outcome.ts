@@ -17,6 +17,9 @@ export interface Problem {
   detail?: 'emergency-access-required';
 }
 
+/** The content type of every FHIR answer. */
+export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+
 /** The code system of the broker's machine-readable issue details. */
 export const ISSUE_DETAIL_SYSTEM = 'urn:samstem:broker:issue';
 

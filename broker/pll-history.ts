@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseIdentityNumber } from '../shared/identity';
 import type { MedicationRead, PllEntry, Prescriber } from '../shared/model';
-import { careBasis, emergencyReason, needsEmergencyReason } from './care';
+import { careBasis, emergencyReason, needsEmergencyReason, pharmacistsCannotReadPll } from './care';
 import { getPatient, insertAudit, stmt, type Db } from './db';
 import { problem } from './outcome';
 import { requestReason, who } from './request';
@@ -53,16 +53,14 @@ export function registerPllHistory(app: FastifyInstance, db: Db, now: () => Date
     const audit = { at: at.toISOString(), patient: parsed.value, action: 'pll-history', ...who(user), ...(reason ? { reason } : {}) };
     if (user?.role === 'pharmacist') {
       insertAudit(db, { ...audit, outcome: '403', detail: 'pharmacists have no FHIR read of PLL' });
-      throw problem(403, 'forbidden', 'Farmasøyter har ikke tilgang til pasientens legemiddelliste (PLL) gjennom SFM Basis. Bruk apoteksystemet.', 'Pharmacists may not read PLL through SFM Basis.');
+      throw pharmacistsCannotReadPll();
     }
     const p = getPatient(db, parsed.value);
     if (!p) {
       insertAudit(db, { ...audit, outcome: 'not-found' });
       throw problem(404, 'not-found', 'Pasienten finnes ikke i Reseptformidleren eller Kjernejournal (testmegleren). Kontroller nummeret.', 'No patient with this identity number in the mock RF/KJ.');
     }
-    const { version: _v, ...patient } = p;
-    void _v;
-    const basis = user ? careBasis(db, user, patient) : 'auth-off';
+    const basis = user ? careBasis(db, user, p) : 'auth-off';
     if (!basis && !givenReason) {
       insertAudit(db, { ...audit, outcome: '403', detail: 'no care relationship and no emergency-access reason' });
       throw needsEmergencyReason(user!, 'read');

@@ -2,7 +2,7 @@
 // inserted only when missing, so seeding twice adds nothing and never undoes what a
 // $sendMedication changed since (a restart with --seed demo keeps the sent state).
 import { buildDemoFixtures, type DemoPatient, type DemoUnit } from '../fixtures/demo';
-import type { Db } from './db';
+import { addCareRelation, type Db } from './db';
 
 export interface SeedResult {
   patients: number;
@@ -20,7 +20,6 @@ export function seedPatients(db: Db, patients: DemoPatient[], now: Date = new Da
     pll: db.prepare('INSERT OR IGNORE INTO pll_versions (message_id, patient, created_at, author, entries) VALUES (?, ?, ?, ?, ?)'),
     disp: db.prepare('INSERT OR IGNORE INTO dispensings (id, patient, resept_id, dispensed_at, data) VALUES (?, ?, ?, ?, ?)'),
     cave: db.prepare('INSERT OR IGNORE INTO critical_info (id, patient, data) VALUES (?, ?, ?)'),
-    care: db.prepare('INSERT OR IGNORE INTO care_relations (patient, kind, value) VALUES (?, ?, ?)'),
   };
   const result: SeedResult = { patients: 0, prescriptions: 0, pllVersions: 0, dispensings: 0, criticalInfo: 0 };
   db.transaction(() => {
@@ -33,8 +32,8 @@ export function seedPatients(db: Db, patients: DemoPatient[], now: Date = new Da
       }
       for (const x of d.dispensings) result.dispensings += ins.disp.run(x.id, id, x.reseptId ?? null, x.dispensedAt, JSON.stringify(x)).changes;
       for (const c of d.criticalInfo) result.criticalInfo += ins.cave.run(c.id, id, JSON.stringify(c)).changes;
-      if (d.gpOrgNr) ins.care.run(id, 'gp-org', d.gpOrgNr);
-      for (const hpr of d.careRelations ?? []) ins.care.run(id, 'doctor', hpr);
+      if (d.gpOrgNr) addCareRelation(db, id, 'gp-org', d.gpOrgNr);
+      for (const hpr of d.careRelations ?? []) addCareRelation(db, id, 'doctor', hpr);
     }
   })();
   return result;

@@ -19,11 +19,10 @@ import { changesSince, currentPll, stmt, getPatient, getRead, insertAudit, recor
 import { careBasis, emergencyReason, needsEmergencyReason } from './care';
 import type { Faults } from './faults';
 import { readOr400 } from './fhir';
-import { BrokerProblem, problem } from './outcome';
+import { BrokerProblem, FHIR_JSON, problem } from './outcome';
 import { requestReason, who } from './request';
 
 export const READ_MAX_AGE_MS = 4 * 60 * 60 * 1000;
-const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const SENDING_ROLES = new Set(['gp', 'ooh-doctor']);
 
 const rule = (nb: string, en: string, expression?: string) => problem(422, 'business-rule', nb, en, expression);

@@ -12,9 +12,9 @@ import { clockOffsetMs, insertAudit, listAudit, loadPatientRecord, openDatabase,
 import { Faults, type FaultConfig } from './faults';
 import { registerTestRoutes } from './testRoutes';
 import { requestReason, who } from './request';
-import { careBasis, emergencyReason, needsEmergencyReason } from './care';
+import { careBasis, emergencyReason, needsEmergencyReason, pharmacistsCannotReadPll } from './care';
 import { getMedicationResponse, readGetMedication } from './fhir';
-import { BrokerProblem, operationOutcome, problem, type Problem } from './outcome';
+import { BrokerProblem, FHIR_JSON, operationOutcome, problem, type Problem } from './outcome';
 import { demoSeededAt, seedDemo } from './seed';
 import { registerSendMedication } from './send';
 import { listPllProposals, registerPllHistory } from './pll-history';
@@ -66,7 +66,6 @@ export interface RunningBroker {
   stop(): Promise<void>;
 }
 
-const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const DEFAULT_CORS: (string | RegExp)[] = ['null', 'app://samstem'];
 
 const identityEnglish: Record<IdentityFailureReason, string> = {
@@ -222,7 +221,7 @@ export async function buildApp(db: Db, opts: Omit<BrokerOptions, 'dbFile' | 'por
     const audit = { at: at.toISOString(), patient: parsed.value, action: 'getMedication', ...who(user), ...(reason ? { reason } : {}) };
     if (user?.role === 'pharmacist') {
       insertAudit(db, { ...audit, outcome: '403', detail: 'pharmacists have no FHIR read of PLL' });
-      throw problem(403, 'forbidden', 'Farmasøyter har ikke tilgang til pasientens legemiddelliste (PLL) gjennom SFM Basis. Bruk apoteksystemet.', 'Pharmacists may not read PLL through SFM Basis.');
+      throw pharmacistsCannotReadPll();
     }
     if (request.kjConsent === 'HPAKUTT' && !givenReason) {
       insertAudit(db, { ...audit, action: 'getMedication:emergency', outcome: '403', detail: 'emergency access without a reason' });

@@ -9,6 +9,9 @@ export const appUrl = (): string => {
   return url;
 };
 
+/** The reconciliation row of the medicine `name` (matched on its heading, exactly). */
+export const row = (page: Page, name: string) => page.getByTestId('reconcile-row').filter({ has: page.getByRole('heading', { name, exact: true }) });
+
 /** Saves a full-page screenshot under e2e/screenshots/ (git-ignored) for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = path.resolve('e2e', 'screenshots');

@@ -7,7 +7,7 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { buildDemoPatients, buildWardResidents, type DemoPatient } from '../fixtures/demo';
 import { readGetMedicationResponse } from '../shared/fhir/getMedication';
-import { appUrl, axe, screenshot } from './helpers';
+import { appUrl, axe, row, screenshot } from './helpers';
 
 const JEO = '06120182763'; // Jeo 48 TEST: one Paracet, in sync; no other spec sends for him
 const named = buildDemoPatients(new Date());
@@ -101,8 +101,6 @@ async function openPatient(page: Page, identityNumber: string, name: string | Re
   // the checks against FEST run before a send: the catalogue (loaded in the background) must be there before going offline
   await expect(page.getByTestId('catalogue-status')).toContainText('Kontrollert mot FEST', { timeout: 20_000 });
 }
-
-const row = (page: Page, name: string) => page.getByTestId('reconcile-row').filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 /**
  * Discontinue one row with the keyboard (reason A, "Avsluttet behandling"), take every other row

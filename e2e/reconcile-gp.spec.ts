@@ -2,11 +2,9 @@
 // holds what was sent. Runs against `npm run web` (real broker, fresh demo database).
 import { expect, test, type Page } from '@playwright/test';
 import { readGetMedicationResponse } from '../shared/fhir/getMedication';
-import { axe, appUrl, screenshot } from './helpers';
+import { axe, appUrl, row, screenshot } from './helpers';
 
 const SHOWCASE = '14034827061';
-
-const row = (page: Page, name: string) => page.getByTestId('reconcile-row').filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 async function brokerRead(page: Page, identityNumber = SHOWCASE, system = 'urn:oid:2.16.578.1.12.4.1.4.1') {
   const base = appUrl();

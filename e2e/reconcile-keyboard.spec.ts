@@ -3,11 +3,9 @@
 // so her list is sent by the multidose doctor Per Aasen (Kristin Berg would be blocked: not-multidose-doctor).
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readGetMedicationResponse } from '../shared/fhir/getMedication';
-import { appUrl, screenshot } from './helpers';
+import { appUrl, row, screenshot } from './helpers';
 
 const SOLVEIG = '23013106088';
-
-const row = (page: Page, name: string) => page.getByTestId('reconcile-row').filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 /** Presses `key` (Tab, or J to move between rows) until `target` has focus; fails if it is never reached, i.e. unreachable by keyboard. */
 async function tabTo(page: Page, target: Locator, max = 120, key = 'Tab'): Promise<void> {
@@ -18,13 +16,18 @@ async function tabTo(page: Page, target: Locator, max = 120, key = 'Tab'): Promi
   await expect(target).toBeFocused();
 }
 
-test('keyboard only: Kristin Berg is not the multidose doctor, so she is told she cannot send the list', async ({ page }) => {
+/** From the start page, tabs to the user `name` and chooses it with Enter; returns the identity number field. */
+async function chooseUser(page: Page, name: string): Promise<Locator> {
   await page.goto(appUrl());
-  const kristin = page.getByRole('button', { name: 'Kristin Berg' });
-  await expect(kristin).toBeVisible();
-  await tabTo(page, kristin);
+  const user = page.getByRole('button', { name });
+  await expect(user).toBeVisible();
+  await tabTo(page, user);
   await page.keyboard.press('Enter');
-  const idField = page.getByLabel('Fødselsnummer eller D-nummer');
+  return page.getByLabel('Fødselsnummer eller D-nummer');
+}
+
+test('keyboard only: Kristin Berg is not the multidose doctor, so she is told she cannot send the list', async ({ page }) => {
+  const idField = await chooseUser(page, 'Kristin Berg');
   // choosing the user puts the focus straight in the identity number field
   await expect(idField).toBeFocused();
   await page.keyboard.type(SOLVEIG);
@@ -48,13 +51,7 @@ test('keyboard only: sign in, open a multidose patient, decide every line, sign 
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  await page.goto(appUrl());
-  const per = page.getByRole('button', { name: 'Per Aasen' });
-  await expect(per).toBeVisible();
-  await tabTo(page, per);
-  await page.keyboard.press('Enter');
-
-  const idField = page.getByLabel('Fødselsnummer eller D-nummer');
+  const idField = await chooseUser(page, 'Per Aasen');
   await expect(idField).toBeVisible();
   await tabTo(page, idField);
   await page.keyboard.type(SOLVEIG);

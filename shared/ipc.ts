@@ -18,8 +18,13 @@ export type IpcChannel = (typeof IPC_CHANNELS)[keyof typeof IPC_CHANNELS];
 
 export const ALLOWED_IPC_CHANNELS: readonly IpcChannel[] = Object.values(IPC_CHANNELS);
 
+/** `value` is one of the allow-listed names (exact match). */
+function isOneOf<T extends string>(allowed: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
+}
+
 export function isIpcChannel(value: unknown): value is IpcChannel {
-  return typeof value === 'string' && (ALLOWED_IPC_CHANNELS as readonly string[]).includes(value);
+  return isOneOf(ALLOWED_IPC_CHANNELS, value);
 }
 
 /**
@@ -37,7 +42,7 @@ export type IpcEventChannel = (typeof IPC_EVENTS)[keyof typeof IPC_EVENTS];
 export const ALLOWED_IPC_EVENTS: readonly IpcEventChannel[] = Object.values(IPC_EVENTS);
 
 export function isIpcEventChannel(value: unknown): value is IpcEventChannel {
-  return typeof value === 'string' && (ALLOWED_IPC_EVENTS as readonly string[]).includes(value);
+  return isOneOf(ALLOWED_IPC_EVENTS, value);
 }
 
 /** Why the OS lock fired: Electron powerMonitor's 'lock-screen' or 'suspend'. */

@@ -380,7 +380,13 @@ function duplicateFindings(subjects: Subject[], add: (f: Omit<Finding, 'id'>, ..
   const groups: Group[] = [];
   const collect = (keyOf: (s: Subject) => string[], prefix: string, label: (k: string, members: Subject[]) => string, classLevel: boolean) => {
     const by = new Map<string, Subject[]>();
-    for (const s of subjects) for (const k of new Set(keyOf(s))) by.set(k, [...(by.get(k) ?? []), s]);
+    for (const s of subjects) {
+      for (const k of new Set(keyOf(s))) {
+        const list = by.get(k);
+        if (list) list.push(s);
+        else by.set(k, [s]);
+      }
+    }
     for (const [k, members] of [...by.entries()].sort((a, b) => cmp(a[0], b[0]))) {
       if (new Set(members.map((m) => m.row.id)).size < 2) continue;
       groups.push({ key: `${prefix}:${k}`, label: label(k, members), members, classLevel });

@@ -135,13 +135,14 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
   const headRecalled = !!head && isRecalled(head);
   const headExpired = !!head && !headRecalled && !headValid;
   const L = latestLocal(localActive) ?? latestLocal(localStopped);
-  const P = latestPll(pllActive) ?? latestPll(pllStopped);
+  // The current PLL entry (newest active one).
+  const pCur = latestPll(pllActive);
+  const P = pCur ?? latestPll(pllStopped);
   const nonPll = items.local.some(isNonPllLocal) || items.prescriptions.some(isNonPllPrescription);
   const reseptIds = chainOf(items);
 
   // The active PLL entry must point at a valid prescription: not one RF did not return, and not an
   // older, recalled or expired link of the chain when a newer valid one exists.
-  const pCur = latestPll(pllActive);
   const pRx = pCur?.reseptId ? items.prescriptions.find((p) => p.reseptId === pCur.reseptId) : undefined;
   // PLL is the national list: its current entry's dose is the national dose, even when the
   // prescription (M1) behind it still has the old one (another doctor changed PLL only).
@@ -257,7 +258,7 @@ function buildRow(g: MatchedGroup, ctx: Ctx): ReconcileRow {
   if (items.dispensings.length) sources.push('dispensing');
 
   const medicine =
-    latestPll(pllActive)?.medicine ?? head?.medicine ?? L?.medicine ?? P?.medicine ?? items.dispensings[items.dispensings.length - 1]!.medicine;
+    pCur?.medicine ?? head?.medicine ?? L?.medicine ?? P?.medicine ?? items.dispensings[items.dispensings.length - 1]!.medicine;
   const listedMeds = [...items.local.map((x) => x.medicine), ...items.pll.map((x) => x.medicine), ...items.prescriptions.map((x) => x.medicine)];
   // A dispensing of another drug than the one prescribed (not a generic substitution) must not
   // widen the row: it is shown on its own, and counted by the checks only while it may be in use.

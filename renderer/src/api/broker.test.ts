@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MedicationRead } from '../../../shared/model';
 import { nb } from '../i18n/nb';
-import { BrokerError, createBrokerClient, getMedicationRequestBody } from './broker';
+import { createBrokerClient, getMedicationRequestBody } from './broker';
+import { caught, fakeFetch, jsonResponse, operationOutcome } from './testFetch';
 
 const FNR = '15069396949';
 
@@ -15,37 +16,12 @@ const minimalRead = (identityNumber: string): MedicationRead => ({
   errors: [],
 });
 
-interface Call {
-  url: string;
-  init: RequestInit;
-}
 
-function fakeFetch(handler: (url: string, init: RequestInit) => Response | Promise<Response>) {
-  const calls: Call[] = [];
-  const f = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({ url: String(input), init: init ?? {} });
-    return handler(String(input), init ?? {});
-  }) as typeof fetch;
-  return { f, calls };
-}
 
-const json = (status: number, body: unknown, type = 'application/fhir+json') =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
+const json = (status: number, body: unknown, type = 'application/fhir+json') => jsonResponse(status, body, type);
 
-const outcome = (code: string, diagnostics: string) => ({
-  resourceType: 'OperationOutcome',
-  issue: [{ severity: 'error', code, diagnostics }],
-});
+const outcome = operationOutcome;
 
-async function caught(p: Promise<unknown>): Promise<BrokerError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof BrokerError) return e;
-    throw e;
-  }
-  throw new Error('expected a BrokerError');
-}
 
 describe('broker client', () => {
   it('posts the SFM-shaped Parameters with the identifier system of the number kind and the token', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nb } from '../i18n/nb';
-import { BrokerError } from './broker';
 import { createRosterClient } from './roster';
+import { caught, fakeFetch, jsonResponse, operationOutcome } from './testFetch';
 
 const unit = { id: 'solsiden-2', name: 'Solsiden sykehjem, avdeling 2', organisation: { name: 'Solsiden sykehjem', orgNr: '974123452' }, residentCount: 2 };
 const residents = [
@@ -9,26 +9,9 @@ const residents = [
   { identityNumber: '47068530187', identityKind: 'DNR', givenName: 'Tomasz', familyName: 'Nowak', birthDate: '1985-06-07', multidose: false },
 ];
 
-function fakeFetch(handler: (url: string) => Response) {
-  const calls: { url: string; init: RequestInit }[] = [];
-  const f = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({ url: String(input), init: init ?? {} });
-    return handler(String(input));
-  }) as typeof fetch;
-  return { f, calls };
-}
-const json = (status: number, body: unknown, type = 'application/json') => new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
-const outcome = (code: string, diagnostics: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] });
+const json = (status: number, body: unknown, type = 'application/json') => jsonResponse(status, body, type);
+const outcome = operationOutcome;
 
-async function caught(p: Promise<unknown>): Promise<BrokerError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof BrokerError) return e;
-    throw e;
-  }
-  throw new Error('expected a BrokerError');
-}
 
 describe('roster client', () => {
   it('gets the user\'s units with the token and maps them', async () => {

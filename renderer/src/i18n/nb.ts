@@ -374,6 +374,7 @@ export const nb = {
     broken: (seq: number, problem: string) => `Revisjonsloggen er brutt ved oppføring nr. ${seq}: ${problem} Meld fra til personvernombudet eller IT.`,
     checkFailed: (message: string) => `Revisjonsloggen kunne ikke kontrolleres: ${message}`,
     latestCaption: (n: number) => `Dine ${n} siste oppføringer`,
+    entriesFailed: (message: string) => `Oppføringene kan ikke vises: ${message}`,
     colSeq: 'Nr.',
     colTime: 'Tid',
     colAction: 'Handling',

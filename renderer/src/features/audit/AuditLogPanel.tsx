@@ -10,7 +10,7 @@ import { useAppSelector } from '../../app/hooks';
 import { nb } from '../../i18n/nb';
 import { useVault } from '../offline/vault';
 import { selectUserId } from '../session/sessionSlice';
-import { readAudit, verifyAuditChain, type ChainCheck } from './auditLog';
+import { readAudit, verifyAuditChain, type AuditEntry, type ChainCheck } from './auditLog';
 
 const t = nb.auditLog;
 const SHOW_LATEST = 15;
@@ -71,10 +71,16 @@ export function AuditLogPanel() {
   const { check, broken, failed, running, run } = useChainCheck();
   const [open, setOpen] = useState(false);
   // Live while the panel is open: an entry written a moment ago shows without reopening.
-  const entries = useLiveQuery(
-    async () => (open ? (await readAudit(db, keys)).filter((e) => e.userId === userId).slice(-SHOW_LATEST).reverse() : null),
-    [open, db, keys, userId],
-  );
+  const listed = useLiveQuery(async (): Promise<{ entries: AuditEntry[] } | { error: string } | null> => {
+    if (!open) return null;
+    try {
+      return { entries: (await readAudit(db, keys)).filter((e) => e.userId === userId).slice(-SHOW_LATEST).reverse() };
+    } catch (err) {
+      // An altered entry does not decrypt: said here, never a blank screen (the chain check says where).
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  }, [open, db, keys, userId]);
+  const entries = listed && 'entries' in listed ? listed.entries : null;
 
   return (
     <details className="panel audit-log-panel" data-testid="audit-log-panel" onToggle={(e) => setOpen(e.currentTarget.open)}>
@@ -88,6 +94,11 @@ export function AuditLogPanel() {
         {broken && t.broken(broken.brokenAt, broken.problem)}
         {failed && t.checkFailed(failed.failed)}
       </p>
+      {listed && 'error' in listed && (
+        <p className="status status-error" role="alert" data-testid="audit-entries-failed">
+          {t.entriesFailed(listed.error)}
+        </p>
+      )}
       {entries && (
         <table className="audit-table">
           <caption>{t.latestCaption(entries.length)}</caption>

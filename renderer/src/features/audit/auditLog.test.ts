@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestDbs } from '../../db/testDb';
 import { webKeys } from '../../db/cipher/keys';
 import { BrokerError } from '../../api/errors';
-import { appendAudit, createAuditPoster, createAuditShipRunner, readAudit, shipAudit, verifyAuditChain, type AuditInput, type AuditShipAnswer, type ShippedAuditEntry } from './auditLog';
+import { appendAudit, createAuditPoster, createAuditShipRunner, readAudit, recentOpenedPatients, shipAudit, verifyAuditChain, type AuditInput, type AuditShipAnswer, type ShippedAuditEntry } from './auditLog';
 
 const dbs = useTestDbs('audit-test');
 /** A fresh database and its keys, not attached (the code under test seals by hand). */
@@ -218,5 +218,34 @@ describe('createAuditShipRunner', () => {
     await expect(ship('nurse-sigrid')).rejects.toThrow('offline');
     up = true;
     expect((await ship('nurse-sigrid')).shipped).toBe(1);
+  });
+});
+
+describe('recent patients from the log', () => {
+  it("lists the user's own opens, newest first, each patient once, at most the limit", async () => {
+    const { db, keys } = await setup();
+    const open = (userId: string, identityNumber: string) => appendAudit(db, keys, { userId, role: 'gp', action: 'patient-open', identityNumber });
+    await open('gp-kristin', '14034827061');
+    await open('gp-kristin', '02073918149');
+    await open('nurse-sigrid', '23013106088');
+    await appendAudit(db, keys, { userId: 'gp-kristin', role: 'gp', action: 'send', identityNumber: '11099543177' });
+    await open('gp-kristin', '14034827061');
+    await appendAudit(db, keys, { userId: 'gp-kristin', role: 'gp', action: 'lock' });
+    expect(await recentOpenedPatients(db, keys, 'gp-kristin')).toEqual(['14034827061', '02073918149']);
+    expect(await recentOpenedPatients(db, keys, 'nurse-sigrid')).toEqual(['23013106088']);
+    expect(await recentOpenedPatients(db, keys, 'ooh-anders')).toEqual([]);
+    expect(await recentOpenedPatients(db, keys, 'gp-kristin', 1)).toEqual(['14034827061']);
+  });
+});
+
+describe('recent patients from an altered log', () => {
+  it('leaves out an entry that no longer decrypts instead of failing (the chain check reports it)', async () => {
+    const { db, keys } = await setup();
+    await appendAudit(db, keys, { userId: 'gp-kristin', role: 'gp', action: 'patient-open', identityNumber: '14034827061' });
+    await appendAudit(db, keys, { userId: 'gp-kristin', role: 'gp', action: 'patient-open', identityNumber: '02073918149' });
+    const first = (await db.audit.orderBy('seq').first())!;
+    await db.audit.update(first.seq!, { at: new Date(Date.parse(first.at) - 3_600_000).toISOString() });
+    expect(await recentOpenedPatients(db, keys, 'gp-kristin')).toEqual(['02073918149']);
+    expect((await verifyAuditChain(db)).ok).toBe(false);
   });
 });

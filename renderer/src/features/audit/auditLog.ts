@@ -7,7 +7,7 @@
 // look broken at the broker at every change of user.
 
 import type { AuditRow, SamstemDb, SealedValue } from '../../db/db';
-import { blindIndex, seal, sha256Hex, unseal, type AtRestKeys } from '../../db/cipher/sealed';
+import { blindIndex, seal, sha256Hex, TamperedDataError, unseal, type AtRestKeys } from '../../db/cipher/sealed';
 import { BrokerError } from '../../api/errors';
 import { nb } from '../../i18n/nb';
 
@@ -102,6 +102,34 @@ export async function verifyAuditChain(db: SamstemDb): Promise<ChainCheck> {
     prevOf.set(row.userId, hash);
   }
   return { ok: true, entries: rows.length };
+}
+
+/**
+ * The patients this user opened, newest first, each once, at most `limit`: walks the log from its
+ * head by blind index and decrypts only the entries it returns (the log grows all day on a ward PC).
+ */
+export async function recentOpenedPatients(db: SamstemDb, keys: AtRestKeys, userId: string, limit = 8): Promise<string[]> {
+  const picked: AuditRow[] = [];
+  const seen = new Set<string>();
+  await db.audit
+    .orderBy('seq')
+    .reverse()
+    .until(() => picked.length >= limit)
+    .each((r) => {
+      if (r.userId !== userId || r.action !== 'patient-open' || !r.patientKey || !r.sealed || seen.has(r.patientKey)) return;
+      seen.add(r.patientKey);
+      picked.push(r);
+    });
+  const out: string[] = [];
+  for (const r of picked) {
+    // An altered entry does not decrypt: it is left out here; the chain check reports it loudly.
+    const secret = await unseal<{ identityNumber?: string }>(keys, r.sealed!, sealContext(r.at, r.action)).catch((err: unknown) => {
+      if (err instanceof TamperedDataError) return {} as { identityNumber?: string };
+      throw err;
+    });
+    if (secret.identityNumber) out.push(secret.identityNumber);
+  }
+  return out;
 }
 
 /** The log decrypted, oldest first (optionally only for one patient). */

@@ -110,6 +110,21 @@ function Changes({ changes }: { changes: PllEntryChange[] }) {
 
 const versionLabel = (v: PllVersion) => `${formatDateTime(v.createdAt)}${v.author ? `, ${v.author.name}` : ''} (${v.messageId.slice(0, 8)})`;
 
+function VersionSelect({ label, versions, value, onChange }: { label: string; versions: PllVersion[]; value: number; onChange: (i: number) => void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {versions.map((v, i) => (
+          <option key={v.messageId} value={i}>
+            {versionLabel(v)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Any two versions side by side: what changed from the one chosen as «fra» to the one chosen as «til». Versions oldest first. */
 function Compare({ versions }: { versions: PllVersion[] }) {
   const [from, setFrom] = useState(0);
@@ -119,26 +134,8 @@ function Compare({ versions }: { versions: PllVersion[] }) {
   return (
     <section className="history-compare" data-testid="pll-compare">
       <h4>Sammenlign to versjoner</h4>
-      <label>
-        Fra{' '}
-        <select value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-          {versions.map((v, i) => (
-            <option key={v.messageId} value={i}>
-              {versionLabel(v)}
-            </option>
-          ))}
-        </select>
-      </label>{' '}
-      <label>
-        til{' '}
-        <select value={to} onChange={(e) => setTo(Number(e.target.value))}>
-          {versions.map((v, i) => (
-            <option key={v.messageId} value={i}>
-              {versionLabel(v)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <VersionSelect label="Fra" versions={versions} value={from} onChange={setFrom} />{' '}
+      <VersionSelect label="til" versions={versions} value={to} onChange={setTo} />
       {a === b ? <p>Velg to forskjellige versjoner.</p> : <Changes changes={diffPll(a.entries, b.entries)} />}
     </section>
   );

@@ -1,21 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { showcase } from '../reconcile/testSupport';
-import { diffPll, recordRead, resetHistoryForTests, versionsFor } from './pllHistory';
-
-afterEach(() => resetHistoryForTests());
+import { diffPll } from './pllHistory';
 
 describe('PLL history', () => {
-  it('keeps one version per M25.1 MsgId, oldest first', () => {
-    const { read } = showcase();
-    recordRead(read);
-    recordRead({ ...read, readId: 'again' }); // same PLL read twice
-    expect(versionsFor(read.patient.identityNumber)).toHaveLength(1);
-    recordRead({ ...read, pllMessageId: 'm2' });
-    expect(versionsFor(read.patient.identityNumber).map((v) => v.messageId)).toEqual([read.pllMessageId, 'm2']);
-    recordRead({ ...read, pllMessageId: undefined as unknown as string }); // no PLL: nothing to record
-    expect(versionsFor(read.patient.identityNumber)).toHaveLength(2);
-  });
-
   it('says entry by entry what changed, matched on LibId', () => {
     const { read } = showcase();
     const before = read.pll;

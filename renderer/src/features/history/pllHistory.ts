@@ -1,16 +1,6 @@
 // What changed between two PLL versions (diffPll). The History panel loads the versions from the
-// broker (historyApi.ts); the in-memory record of versions seen this session (recordRead) is kept
-// for callers that want it, but is not shown as the history. Not in Redux (data, not workflow state).
-import { useSyncExternalStore } from 'react';
-import type { IsoDateTime, MedicationRead, PllEntry } from '../../../../shared/model';
-
-export interface PllVersionSeen {
-  messageId: string;
-  patientId: string;
-  /** When this client first fetched the version. */
-  fetchedAt: IsoDateTime;
-  entries: PllEntry[];
-}
+// broker (historyApi.ts).
+import type { PllEntry } from '../../../../shared/model';
 
 export interface PllEntryChange {
   libId: string;
@@ -20,42 +10,6 @@ export interface PllEntryChange {
   fields: [string, string, string][];
   by?: string;
 }
-
-const versions = new Map<string, PllVersionSeen[]>();
-const listeners = new Set<() => void>();
-let snapshot = new Map<string, PllVersionSeen[]>();
-
-/** Remember the read's PLL version (once per MsgId). */
-export function recordRead(read: MedicationRead, fetchedAt: IsoDateTime = read.rfFetchedAt ?? new Date().toISOString()): void {
-  if (!read.pllMessageId) return;
-  const id = read.patient.identityNumber;
-  const list = versions.get(id) ?? [];
-  if (list.some((v) => v.messageId === read.pllMessageId)) return;
-  versions.set(id, [...list, { messageId: read.pllMessageId, patientId: id, fetchedAt, entries: read.pll }]);
-  snapshot = new Map(versions);
-  for (const l of listeners) l();
-}
-
-export function versionsFor(patientId: string): PllVersionSeen[] {
-  return versions.get(patientId) ?? [];
-}
-
-export function resetHistoryForTests(): void {
-  versions.clear();
-  snapshot = new Map();
-}
-
-export function usePllVersions(patientId: string): PllVersionSeen[] {
-  const all = useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => snapshot,
-  );
-  return all.get(patientId) ?? EMPTY;
-}
-const EMPTY: PllVersionSeen[] = [];
 
 /** What changed from one PLL version to the next, entry by entry (matched on LibId, which never changes). */
 export function diffPll(before: PllEntry[], after: PllEntry[]): PllEntryChange[] {

@@ -7,10 +7,9 @@ import { appDb, localPatients } from '../../db/db';
 import { loadRead } from '../../db/reads';
 import { openPatient, selectPatient, warmPatientToken } from './patientSlice';
 import { patientTokens } from './tokenCache';
-import { readAudit } from '../audit/auditLog';
+import { recentOpenedPatients } from '../audit/auditLog';
 import { useVault } from '../offline/vault';
 import { selectUserId } from '../session/sessionSlice';
-import { recentPatientIds } from './recent';
 
 export function PatientSearch() {
   const dispatch = useAppDispatch();
@@ -125,7 +124,7 @@ function LocalPatientList({ current, onOpen }: { current: string | null; onOpen:
 function RecentPatients({ current, onOpen }: { current: string | null; onOpen: (id: string) => void }) {
   const { db, keys } = useVault();
   const userId = useAppSelector(selectUserId);
-  const recent = useLiveQuery(async () => (userId ? recentPatientIds(await readAudit(db, keys), userId) : []), [db, keys, userId]);
+  const recent = useLiveQuery(async () => (userId ? recentOpenedPatients(db, keys, userId) : []), [db, keys, userId]);
   // The name from the local journal, else from the patient's stored national read (sealed; this
   // machine read it when the patient was opened or the unit downloaded), else only the number.
   const names = useLiveQuery(async () => {

@@ -18,7 +18,6 @@ import { useReconciliation } from './useReconciliation';
 import { decisionCleared, decisionSet, effectiveDecisions, newLineRemoved, rowFingerprint, type RowDecision } from './workspaceSlice';
 
 const t = nb.workspace;
-// Labels of finding kinds newer than nb.workspace.findingKind (lead: move them into the message catalogue).
 
 type ActionKind = RowDecision['kind'];
 const SHORTCUTS: Record<string, ActionKind> = {
@@ -42,7 +41,7 @@ function dosageText(d: Dosage, use?: string): string {
 }
 
 /** Whether an action makes sense on the row at all (decide() judges the rest, with a reason). */
-export function actionApplies(row: ReconcileRow, kind: ActionKind, today: string = isoDateOf(new Date())): boolean {
+export function actionApplies(row: ReconcileRow, kind: ActionKind, today: string): boolean {
   // A planned stop (a date after today) is still in use: it can be renewed like any current line.
   const hasLocal = row.items.local.some((l) => !isStopped(l.discontinued, today));
   const hasNational = row.items.pll.some((p) => !isStopped(p.discontinued, today)) || row.items.prescriptions.length > 0;
@@ -75,6 +74,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
   const dispatch = useAppDispatch();
   const rec = useReconciliation(patientId, read);
   const { result, decided, workspace, progress, catalogue, user, now } = rec;
+  const today = isoDateOf(now);
   const canDecide = user?.role === 'gp' || user?.role === 'ooh-doctor';
   const [selected, setSelected] = useState<string | null>(null);
   const [editor, setEditor] = useState<Editor>(null);
@@ -127,7 +127,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
   };
 
   const act = (row: ReconcileRow, kind: ActionKind) => {
-    if (!canDecide || !actionApplies(row, kind)) return;
+    if (!canDecide || !actionApplies(row, kind, today)) return;
     if (kind === 'change-dose' || kind === 'discontinue' || (kind === 'take-into-local' && needsDosageToTakeIn(row))) {
       setSelected(row.id);
       setEditor({ rowId: row.id, kind });
@@ -271,6 +271,7 @@ export function ReconcileView({ patientId, read, loading }: { patientId: string;
                     row={row}
                     findings={rowFindings(row.id)}
                     catalogue={catalogue}
+                    today={today}
                     decision={decisions[row.id]}
                     selected={row.id === current}
                     editor={editor?.rowId === row.id ? editor.kind : null}
@@ -438,6 +439,8 @@ interface RowItemProps {
   selected: boolean;
   editor: EditorKind | null;
   canDecide: boolean;
+  /** The workspace's calendar day (Europe/Oslo), the same the reconciliation used. */
+  today: string;
   rowRef: (el: HTMLLIElement | null) => void;
   onFocus: () => void;
   onAct: (k: ActionKind) => void;
@@ -446,7 +449,7 @@ interface RowItemProps {
   onCancelEditor: () => void;
 }
 
-function RowItem({ row, findings, catalogue, decision, selected, editor, canDecide, rowRef, onFocus, onAct, onUndo, onCommit, onCancelEditor }: RowItemProps) {
+function RowItem({ row, findings, catalogue, decision, selected, editor, canDecide, today, rowRef, onFocus, onAct, onUndo, onCommit, onCancelEditor }: RowItemProps) {
   const needs = NEEDS_DECISION.has(row.status);
   const diffFields = new Set(row.differences.map((d) => d.field));
   const local = row.items.local.find((l) => !l.discontinued) ?? row.items.local[0];
@@ -557,7 +560,7 @@ function RowItem({ row, findings, catalogue, decision, selected, editor, canDeci
               type="button"
               className={`btn btn-small ${decision?.kind === k ? 'btn-primary' : 'btn-secondary'}`}
               aria-pressed={decision?.kind === k}
-              disabled={!actionApplies(row, k)}
+              disabled={!actionApplies(row, k, today)}
               aria-keyshortcuts={KEY_OF[k]}
               data-action={k}
               onClick={() => onAct(k)}

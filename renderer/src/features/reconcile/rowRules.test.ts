@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../../shared/reconcile';
 import { actionApplies, isStale, needsDosageToTakeIn } from './ReconcileView';
 import { NOW, showcase } from './testSupport';
+import { isoDateOf } from '../../../../shared/reconcile/dates';
+
+const TODAY = isoDateOf(NOW);
 
 describe('row actions and freshness', () => {
   const { read, local } = showcase();
@@ -9,10 +12,10 @@ describe('row actions and freshness', () => {
   const byName = (n: string) => rows.find((r) => r.name.startsWith(n))!;
 
   it('offers "ta inn" only for external information, "forny" only where there is something to renew', () => {
-    expect(actionApplies(byName('Losec'), 'take-into-local')).toBe(true); // only in PLL
-    expect(actionApplies(byName('Marevan'), 'take-into-local')).toBe(false); // already local
-    expect(actionApplies(byName('Ibux'), 'renew')).toBe(true); // local line can be renewed
-    expect(actionApplies(byName('Ibux'), 'discontinue')).toBe(true);
+    expect(actionApplies(byName('Losec'), 'take-into-local', TODAY)).toBe(true); // only in PLL
+    expect(actionApplies(byName('Marevan'), 'take-into-local', TODAY)).toBe(false); // already local
+    expect(actionApplies(byName('Ibux'), 'renew', TODAY)).toBe(true); // local line can be renewed
+    expect(actionApplies(byName('Ibux'), 'discontinue', TODAY)).toBe(true);
   });
 
   it('"forny" applies to a PLL entry whose stop is planned for a later day, not once that day has come', () => {
